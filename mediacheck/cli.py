@@ -1,0 +1,201 @@
+"""The command line: parse options -> load profile -> run engine -> pick reporter -> exit code.
+
+Exit codes: 0 every submission passes; 1 at least one fails; 2 usage error, bad profile, no such
+path, or an internal error (reported in one line, never as a traceback).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mediacheck import __version__
+from mediacheck.i18n import resolve_lang, t
+from mediacheck.profile import ProfileError, load_profile
+
+EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+PROGRESS_MIN_FILES = 6
+
+
+class DefaultGroup(click.Group):
+    """`mediacheck PATH...` means `mediacheck check PATH...`: the main job needs no verb."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h",
+                                                                      "--version"):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mediacheck")
+def cli() -> None:
+    """Check event photos and videos against Phụ lục 2 before sending them.
+
+    \b
+    mediacheck FOLDER...          check event folders (or a folder of them)
+    mediacheck rules              list the checks of the active profile
+    mediacheck fix FOLDER         build a compliant copy (see `mediacheck fix --help`)
+
+    Exit codes: 0 all pass, 1 some fail, 2 usage error, bad profile or no such path.
+    """
+
+
+def _common_options(func: Any) -> Any:
+    func = click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
+                        help="Message language (default vi, or MEDIACHECK_LANG).")(func)
+    func = click.option("--rules", "rules", metavar="FILE|NAME", default=None,
+                        help="Rules profile: a .toml file or a shipped name (default phuluc2).")(
+        func)
+    return func
+
+
+@cli.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Report format.")
+@_common_options
+@click.option("--strict", is_flag=True, help="Warnings fail a submission too.")
+@click.option("-q", "--quiet", is_flag=True, help="Show only failing submissions.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to FILE instead of the screen.")
+@click.option("--color/--no-color", default=None, help="Force colour on or off.")
+@click.option("--now", hidden=True, default=None, help="Reference time (tests).")
+def check_command(paths: tuple[Path, ...], fmt: str, lang: str | None, rules: str | None,
+                  strict: bool, quiet: bool, output: Path | None, color: bool | None,
+                  now: str | None) -> None:
+    """Check event folders (PATH that holds photos/videos) or folders of event folders."""
+    from mediacheck.engine import run
+    from mediacheck.reporters import get_reporter
+
+    lang = resolve_lang(lang)
+    profile = _load_profile_or_exit(rules, lang)
+    reference = datetime.fromisoformat(now) if now else None
+    with _progress(lang) as (on_start, on_file):
+        report = run(list(paths), profile, lang, strict=strict, now=reference,
+                     on_start=on_start, on_file=on_file)
+    reporter = get_reporter(fmt)
+    if output is not None:
+        with open(output, "w", encoding="utf-8", newline="\n") as stream:
+            reporter.render(report, stream, lang=lang, color=False, quiet=quiet)
+    else:
+        reporter.render(report, sys.stdout, lang=lang, color=color, quiet=quiet)
+    if report.problems:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
+
+
+@cli.command("rules")
+@_common_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def rules_command(lang: str | None, rules: str | None, fmt: str) -> None:
+    """List the checks of the active profile with their severities and options."""
+    import json
+
+    from mediacheck.engine import profile_summary
+
+    lang = resolve_lang(lang)
+    profile = _load_profile_or_exit(rules, lang)
+    rows = profile_summary(profile)
+    if fmt == "json":
+        click.echo(json.dumps({"profile": profile.name, "files": profile.files, "checks": rows},
+                              ensure_ascii=False, indent=2))
+        return
+    _print_rules_table(profile, rows, lang)
+
+
+def _print_rules_table(profile: Any, rows: list[dict[str, Any]], lang: str) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=t("rules_title", lang, name=profile.name,
+                          description=profile.description), title_justify="left")
+    for key in ("rules_check", "rules_severity", "rules_description", "rules_options"):
+        table.add_column(t(key, lang), overflow="fold")
+    for row in rows:
+        severity = "/".join(row["severities"]) if row["enabled"] else t("rules_disabled", lang)
+        options = "\n".join(f"{k} = {_short(v)}" for k, v in row["options"].items())
+        table.add_row(row["id"], severity, row["description"].get(lang, ""), options)
+    Console(highlight=False).print(table)
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, list) else ", ".join(map(str, value))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _load_profile_or_exit(rules: str | None, lang: str) -> Any:
+    try:
+        return load_profile(rules)
+    except ProfileError as exc:
+        click.echo(t("profile_error", lang, file=exc.file, key=exc.key, reason=exc.reason),
+                   err=True)
+        sys.exit(EXIT_ERROR)
+
+
+class _progress:
+    """A progress bar on stderr, only on a terminal and only when there is enough to do."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> tuple[Any, Any]:
+        return self.start, self.advance
+
+    def start(self, total: int) -> None:
+        if total < PROGRESS_MIN_FILES or not sys.stderr.isatty() or os.environ.get("CI"):
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress("[progress.description]{task.description}", BarColumn(),
+                            MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.task = self.bar.add_task(t("progress", self.lang), total=total)
+
+    def advance(self, _media: Any) -> None:
+        if self.bar is not None:
+            self.bar.advance(self.task)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _utf8_streams() -> None:
+    """Vietnamese must survive a Windows console or a redirect to a cp1252 file."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: run click, and turn any unexpected error into one line and exit code 2."""
+    _utf8_streams()
+    try:
+        cli.main(args=argv, prog_name="mediacheck", standalone_mode=True)
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        if os.environ.get("MEDIACHECK_DEBUG"):
+            raise
+        click.echo(t("internal_error", resolve_lang(None), error=f"{type(exc).__name__}: {exc}"),
+                   err=True)
+        return EXIT_ERROR
+    return EXIT_PASS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

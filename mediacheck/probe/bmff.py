@@ -1,0 +1,130 @@
+"""A small reader for ISO base media files (MP4, MOV, 3GP, HEIC): brands, boxes, rotation.
+
+The container a video really is must be judged from its content, not its name, and the brands
+are in the first bytes. Rotation is read from the track header's matrix, where all tools agree
+on what is stored (they disagree only on the sign they print).
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+CONTAINER_BOXES = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts"}
+
+
+@dataclass
+class BoxSummary:
+    """What the top-level boxes of an ISO BMFF file say."""
+
+    major_brand: str | None = None
+    compatible_brands: list[str] = field(default_factory=list)
+    top_level: list[str] = field(default_factory=list)
+    truncated: bool = False
+    rotation: int = 0
+    has_moov: bool = False
+    has_mdat: bool = False
+
+
+def _brand(raw: bytes) -> str:
+    return raw.decode("latin-1")
+
+
+def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True) -> BoxSummary:
+    """Walk the top-level boxes; note brands, truncation and the video track's rotation."""
+    summary = BoxSummary()
+    offset = 0
+    while offset + 8 <= file_size:
+        fh.seek(offset)
+        header = fh.read(16)
+        if len(header) < 8:
+            summary.truncated = True
+            break
+        size, kind = struct.unpack(">I4s", header[:8])
+        header_len = 8
+        if size == 1:
+            if len(header) < 16:
+                summary.truncated = True
+                break
+            size = struct.unpack(">Q", header[8:16])[0]
+            header_len = 16
+        elif size == 0:
+            size = file_size - offset
+        if size < header_len:
+            summary.truncated = True
+            break
+        name = kind.decode("latin-1")
+        summary.top_level.append(name)
+        if offset + size > file_size:
+            summary.truncated = True
+        if kind == b"ftyp":
+            fh.seek(offset + header_len)
+            body = fh.read(min(size - header_len, 256))
+            if len(body) >= 8:
+                summary.major_brand = _brand(body[:4])
+                brands = (_brand(body[i : i + 4]) for i in range(8, len(body) - 3, 4))
+                summary.compatible_brands = [b for b in brands if b.strip("\x00 ")]
+        elif kind == b"moov":
+            summary.has_moov = True
+            if want_rotation and not summary.truncated and size < 64 * 1024 * 1024:
+                fh.seek(offset + header_len)
+                summary.rotation = _rotation_from_moov(fh.read(size - header_len))
+        elif kind == b"mdat":
+            summary.has_mdat = True
+        offset += size
+    if offset < file_size and offset + 8 > file_size and offset != file_size:
+        summary.truncated = True
+    return summary
+
+
+def _children(data: bytes) -> list[tuple[bytes, bytes]]:
+    out = []
+    pos = 0
+    while pos + 8 <= len(data):
+        size, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        start = pos + 8
+        if size == 1 and pos + 16 <= len(data):
+            size = struct.unpack(">Q", data[pos + 8 : pos + 16])[0]
+            start = pos + 16
+        if size < 8 or pos + size > len(data):
+            break
+        out.append((kind, data[start : pos + size]))
+        pos += size
+    return out
+
+
+def _rotation_from_moov(moov: bytes) -> int:
+    """Clockwise degrees (0, 90, 180, 270) the first video track is turned when displayed."""
+    for kind, trak in _children(moov):
+        if kind != b"trak":
+            continue
+        boxes = dict(_children(trak))
+        tkhd = boxes.get(b"tkhd")
+        if tkhd is None or not _is_video_track(boxes.get(b"mdia", b"")):
+            continue
+        return matrix_rotation(tkhd)
+    return 0
+
+
+def _is_video_track(mdia: bytes) -> bool:
+    hdlr = dict(_children(mdia)).get(b"hdlr", b"")
+    return len(hdlr) >= 12 and hdlr[8:12] == b"vide"
+
+
+def matrix_rotation(tkhd: bytes) -> int:
+    """Read the display matrix of a `tkhd` body and turn it into clockwise degrees.
+
+    A matrix (a, b, c, d) = (0, 1, -1, 0) is what phones write for a portrait clip; exiftool
+    calls it Rotation 90, ffprobe calls it -90 (counter-clockwise). We use exiftool's sign.
+    """
+    version = tkhd[0] if tkhd else 0
+    matrix_at = 4 + (32 if version == 1 else 20) + 16
+    if len(tkhd) < matrix_at + 36:
+        return 0
+    a, b, _u, c, d, _v = struct.unpack(">iiiiii", tkhd[matrix_at : matrix_at + 24])
+    if a == b == c == d == 0:
+        return 0
+    degrees = math.degrees(math.atan2(b, a))
+    return int(round(degrees / 90.0)) % 4 * 90

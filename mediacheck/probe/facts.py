@@ -1,0 +1,109 @@
+"""The facts gathered once per file. Checks read these and never open files themselves."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class PhotoFacts:
+    """What a photo's header and metadata say (sizes in pixels as stored, before rotation)."""
+
+    format: str | None = None
+    width: int | None = None
+    height: int | None = None
+    has_exif: bool = False
+    make: str | None = None
+    model: str | None = None
+    software: str | None = None
+    datetime_original: str | None = None
+    exif_width: int | None = None
+    exif_height: int | None = None
+    orientation: int | None = None
+    gps: list[float] | None = None
+    user_comment: str | None = None
+    image_description: str | None = None
+    xmp_creator_tool: str | None = None
+    xmp_tags: list[str] = field(default_factory=list)
+    app13_resources: list[int] = field(default_factory=list)
+    fbmd: bool = False
+
+
+@dataclass
+class VideoFacts:
+    """What a video's container and streams say; rotation is clockwise degrees for display."""
+
+    container: str | None = None
+    major_brand: str | None = None
+    compatible_brands: list[str] = field(default_factory=list)
+    width: int | None = None
+    height: int | None = None
+    rotation: int = 0
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    pixel_format: str | None = None
+    duration: float | None = None
+    fps: float | None = None
+    bit_rate: int | None = None
+    make: str | None = None
+    model: str | None = None
+    software: str | None = None
+    creation_time: str | None = None
+    gps: list[float] | None = None
+    handlers: list[str] = field(default_factory=list)
+
+    @property
+    def display_size(self) -> tuple[int, int] | None:
+        if not self.width or not self.height:
+            return None
+        if self.rotation in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
+
+
+@dataclass
+class FileFacts:
+    """Everything known about one file of a submission."""
+
+    path: str
+    kind: str
+    size: int
+    content: str | None = None
+    unreadable: str | None = None
+    unreadable_detail: str = ""
+    sha256: str | None = None
+    photo: PhotoFacts | None = None
+    video: VideoFacts | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON `files` entry: kind is photo, video or other; facts flattened beside it."""
+        out: dict[str, Any] = {
+            "path": self.path,
+            "kind": self.kind if self.kind in ("photo", "video") else "other",
+            "role": self.kind,
+            "size": self.size,
+            "content": self.content,
+        }
+        if self.unreadable:
+            out["unreadable"] = self.unreadable
+        if self.photo is not None:
+            out.update(asdict(self.photo))
+        if self.video is not None:
+            out.update(asdict(self.video))
+            size = self.video.display_size
+            out["display_width"], out["display_height"] = size if size else (None, None)
+        return out
+
+    def to_cache(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_cache(cls, data: dict[str, Any]) -> FileFacts:
+        data = dict(data)
+        photo, video = data.pop("photo", None), data.pop("video", None)
+        return cls(
+            **data,
+            photo=PhotoFacts(**photo) if photo else None,
+            video=VideoFacts(**video) if video else None,
+        )

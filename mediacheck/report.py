@@ -1,0 +1,134 @@
+"""Plain data that flows from the engine to the reporters: findings, submissions, the report.
+
+Everything here is JSON-serialisable and knows nothing about files, probes or terminals, so a
+reporter only formats and a test can build a report by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    """How much a finding matters. The profile decides it, never the check."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 0, "warning": 1, "error": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check saw, stamped by the engine with its check ID, severity and wording."""
+
+    check: str
+    key: str
+    severity: Severity
+    path: str | None
+    message: str
+    hint: str
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "severity": self.severity.value,
+            "path": self.path,
+            "message": self.message,
+            "hint": self.hint,
+            "details": self.details,
+        }
+
+
+@dataclass
+class SubmissionResult:
+    """The verdict on one event folder (one submission) and what led to it."""
+
+    path: str
+    unit: str | None
+    activity: str | None
+    files: list[dict[str, Any]]
+    findings: list[Finding]
+    strict: bool = False
+
+    @property
+    def counts(self) -> dict[str, int]:
+        seen = Counter(f.severity.value for f in self.findings)
+        order = (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        return {s.value: seen.get(s.value, 0) for s in order}
+
+    @property
+    def passed(self) -> bool:
+        counts = self.counts
+        return counts["error"] == 0 and (not self.strict or counts["warning"] == 0)
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if self.passed else "fail"
+
+    def kind_count(self, kind: str) -> int:
+        return sum(1 for f in self.files if f.get("kind") == kind)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(int(f.get("size") or 0) for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "unit": self.unit,
+            "activity": self.activity,
+            "verdict": self.verdict,
+            "counts": self.counts,
+            "files": self.files,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+@dataclass
+class Report:
+    """All submissions of one run, plus run-level problems (paths that could not be read)."""
+
+    profile: str
+    tool_version: str
+    lang: str
+    submissions: list[SubmissionResult] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(s.passed for s in self.submissions) and not any(
+            p.severity is Severity.ERROR for p in self.problems
+        )
+
+    def summary(self) -> dict[str, Any]:
+        totals = Counter()
+        for sub in self.submissions:
+            totals.update(sub.counts)
+        return {
+            "submissions": len(self.submissions),
+            "passed": sum(1 for s in self.submissions if s.passed),
+            "failed": sum(1 for s in self.submissions if not s.passed),
+            "photos": sum(s.kind_count("photo") for s in self.submissions),
+            "videos": sum(s.kind_count("video") for s in self.submissions),
+            "bytes": sum(s.total_bytes for s in self.submissions),
+            "counts": {k: totals.get(k, 0) for k in ("error", "warning", "info")},
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "tool": {"name": "mediacheck", "version": self.tool_version},
+            "profile": self.profile,
+            "lang": self.lang,
+            "submissions": [s.to_dict() for s in self.submissions],
+            "summary": self.summary(),
+        }

@@ -1,0 +1,32 @@
+"""Reporters format a finished report; they never check anything. Chosen by name."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol, TextIO
+
+from mediacheck.report import Report
+
+REPORTERS = {
+    "text": "mediacheck.reporters.terminal",
+    "json": "mediacheck.reporters.json_report",
+}
+
+
+class Reporter(Protocol):
+    def render(self, report: Report, stream: TextIO, *, lang: str, color: bool | None,
+               quiet: bool) -> None: ...
+
+
+def get_reporter(name: str) -> Reporter:
+    return importlib.import_module(REPORTERS[name])  # type: ignore[return-value]
+
+
+def human_size(size: int) -> str:
+    """Sizes as people read them, in decimal units like file managers on Windows and macOS."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB"

@@ -1,0 +1,1 @@
+"""Build real photo and video files for tests, sample submissions and benchmarks."""
