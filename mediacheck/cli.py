@@ -17,6 +17,7 @@ import click
 from mediacheck import __version__
 from mediacheck.i18n import resolve_lang, t
 from mediacheck.profile import ProfileError, load_profile
+from mediacheck.reporters import REPORTERS
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN_FILES = 6
@@ -57,7 +58,7 @@ def _common_options(func: Any) -> Any:
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
               show_default=True, help="Report format.")
 @_common_options
 @click.option("--strict", is_flag=True, help="Warnings fail a submission too.")
@@ -78,7 +79,7 @@ def check_command(paths: tuple[Path, ...], fmt: str, lang: str | None, rules: st
     reference = datetime.fromisoformat(now) if now else None
     with _progress(lang) as (on_start, on_file):
         report = run(list(paths), profile, lang, strict=strict, now=reference,
-                     on_start=on_start, on_file=on_file)
+                     on_start=on_start, on_file=on_file, thumbnails=fmt == "html")
     reporter = get_reporter(fmt)
     if output is not None:
         with open(output, "w", encoding="utf-8", newline="\n") as stream:
@@ -171,6 +172,13 @@ class _progress:
             self.bar.stop()
 
 
+def _register_subcommands() -> None:
+    """`fix` lives in its own package; its heavy imports happen only when it runs."""
+    from mediacheck.fix.command import fix_command
+
+    cli.add_command(fix_command)
+
+
 def _utf8_streams() -> None:
     """Vietnamese must survive a Windows console or a redirect to a cp1252 file."""
     for stream in (sys.stdout, sys.stderr):
@@ -183,6 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point: run click, and turn any unexpected error into one line and exit code 2."""
     _utf8_streams()
     try:
+        _register_subcommands()
         cli.main(args=argv, prog_name="mediacheck", standalone_mode=True)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR

@@ -105,6 +105,7 @@ def check_event(
     now: datetime | None = None,
     probe_fn: ProbeFn = probe,
     on_file: OnFile | None = None,
+    thumbnails: bool = False,
 ) -> SubmissionResult:
     """Probe the files of one event folder, run the checks, and give its verdict."""
     facts = []
@@ -118,9 +119,15 @@ def check_event(
         scan_problems=event.problems, now=now or datetime.now(),
     )
     unit, activity = split_name(event.name)
+    files = [f.to_dict() for f in facts]
+    if thumbnails:
+        from mediacheck.thumbnails import thumbnail_data_uri
+
+        for media, fact, row in zip(event.files, facts, files):
+            row["thumbnail"] = thumbnail_data_uri(media, fact)
     return SubmissionResult(
         path=event.path, unit=unit, activity=activity,
-        files=[f.to_dict() for f in facts],
+        files=files,
         findings=run_checks(event_facts, profile, lang),
         strict=strict,
     )
@@ -143,6 +150,8 @@ def run(
     now: datetime | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: OnFile | None = None,
+    probe_fn: ProbeFn = probe,
+    thumbnails: bool = False,
 ) -> Report:
     """Check every submission under `paths` and gather the report."""
     submissions, problems = find_submissions(paths, profile)
@@ -152,7 +161,8 @@ def run(
     report.problems = [scan_problem_finding(p, lang) for p in problems]
     for event in submissions:
         report.submissions.append(
-            check_event(event, profile, lang, strict=strict, now=now, on_file=on_file))
+            check_event(event, profile, lang, strict=strict, now=now, on_file=on_file,
+                        probe_fn=probe_fn, thumbnails=thumbnails))
     return report
 
 
