@@ -158,7 +158,9 @@ def _app13(photoshop: bool, fbmd: bool) -> bytes:
         iptc += _iptc(2, 40, b"FBMD0a000a6d0100002b0400004c0900003a0a0000e70a00008a0e0000")
     blocks = _8bim(0x0404, iptc)
     if photoshop:
-        blocks += _8bim(0x0425, bytes(range(16)))  # IPTC digest, written by Photoshop
+        # ResolutionInfo (0x03ED) is written by Photoshop on every save; cameras never write it.
+        blocks += _8bim(0x03ED, struct.pack(">IHHIHH", 72 << 16, 1, 1, 72 << 16, 1, 1))
+        blocks += _8bim(0x0425, bytes(range(16)))  # IPTC digest
     return _segment(0xED, b"Photoshop 3.0\0" + blocks)
 
 
