@@ -135,7 +135,7 @@ def _load_profile_or_exit(rules: str | None, lang: str) -> Any:
     try:
         return load_profile(rules)
     except ProfileError as exc:
-        click.echo(t("profile_error", lang, file=exc.file, key=exc.key, reason=exc.reason),
+        click.echo(t("profile_error", lang, file=exc.file, key=exc.key, reason=exc.localized(lang)),
                    err=True)
         sys.exit(EXIT_ERROR)
 

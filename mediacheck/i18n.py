@@ -41,10 +41,11 @@ def _catalog() -> dict[str, dict[str, str]]:
         return tomllib.load(fh)
 
 
-def t(key: str, lang: str, **params: Any) -> str:
-    """The interface text `key` in `lang`, with its {placeholders} filled."""
+def t(message_id: str, lang: str, /, **params: Any) -> str:
+    """The interface text `message_id` in `lang`, with its {placeholders} filled."""
     catalog = _catalog()
-    text = catalog.get(lang, {}).get(key) or catalog[DEFAULT_LANG].get(key, key)
+    text = catalog.get(lang, {}).get(message_id) or catalog[DEFAULT_LANG].get(message_id,
+                                                                             message_id)
     return render(text, params)
 
 

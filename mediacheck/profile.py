@@ -23,7 +23,7 @@ from mediacheck.report import Severity
 LANGS = ("vi", "en")
 DEFAULT_PROFILE = "phuluc2"
 MESSAGE_FIELDS = {"vi", "en", "hint_vi", "hint_en", "severity"}
-TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip"}
+TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix"}
 CHECK_KEYS = {"enabled", "severity", "messages", "description_vi", "description_en"}
 MEDIA_OPTIONS: dict[str, type] = {
     "photo_extensions": list,
@@ -37,16 +37,42 @@ ZIP_OPTIONS: dict[str, type] = {
     "max_total_gb": float,
     "max_members": int,
 }
+# `mediacheck fix` settings; the table is optional: a profile used only for checking may omit it.
+FIX_OPTIONS: dict[str, type] = {
+    "crf": int,
+    "preset": str,
+    "audio_bitrate": str,
+    "max_short_side": int,
+    "min_short_side": int,
+    "allow_upscale": bool,
+    "hard_links": bool,
+    "estimate_video_kbps": int,
+    "split_min_seconds": float,
+    "split_max_seconds": float,
+}
 
 
 class ProfileError(Exception):
-    """A profile that cannot be used; says which file and key, and why."""
+    """A profile that cannot be used; says which file and key, and why.
 
-    def __init__(self, file: Path | str, key: str, reason: str) -> None:
-        super().__init__(f"{file}: {key}: {reason}")
+    The reason is a catalog id (`profile_reason_<code>` in locale/ui.toml) with parameters, so
+    the command line can say it in the user's language; `reason` is the English text.
+    """
+
+    def __init__(self, file: Path | str, key: str, code: str, **params: Any) -> None:
+        from mediacheck.i18n import t
+
         self.file = str(file)
         self.key = key
-        self.reason = reason
+        self.code = code
+        self.params = params
+        self.reason = t(f"profile_reason_{code.replace('-', '_')}", "en", **params)
+        super().__init__(f"{file}: {key}: {self.reason}")
+
+    def localized(self, lang: str) -> str:
+        from mediacheck.i18n import t
+
+        return t(f"profile_reason_{self.code.replace('-', '_')}", lang, **self.params)
 
 
 @dataclass(frozen=True)
@@ -80,6 +106,7 @@ class Profile:
     media: dict[str, list[str]]
     zip: dict[str, float]
     checks: dict[str, CheckConfig]
+    fix: dict[str, Any] = field(default_factory=dict)
 
     def enabled_checks(self) -> list[CheckConfig]:
         return [c for c in self.checks.values() if c.enabled]
@@ -121,23 +148,23 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with open(path, "rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
-        raise ProfileError(path, "-", "no such profile file") from exc
+        raise ProfileError(path, "-", "no-file") from exc
     except OSError as exc:
-        raise ProfileError(path, "-", f"cannot read: {exc.strerror or exc}") from exc
+        raise ProfileError(path, "-", "unreadable", detail=exc.strerror or str(exc)) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(path, "-", f"not valid TOML: {exc}") from exc
+        raise ProfileError(path, "-", "bad-toml", detail=str(exc)) from exc
 
 
 def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
     resolved = path.resolve()
     if resolved in seen:
-        raise ProfileError(path, "extends", "profiles extend each other in a loop")
+        raise ProfileError(path, "extends", "extends-loop")
     raw = _read_toml(path)
     parent_ref = raw.pop("extends", None)
     if parent_ref is None:
         return raw, (str(path),)
     if not isinstance(parent_ref, str):
-        raise ProfileError(path, "extends", "must be a profile name or a file path")
+        raise ProfileError(path, "extends", "extends-type")
     parent, files = _load_chain(_resolve(parent_ref, base=path), seen + (resolved,))
     return merge(parent, raw), files + (str(path),)
 
@@ -151,7 +178,7 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             for check_id, settings in value.items():
                 checks[check_id] = _merge_check(checks.get(check_id, {}), settings)
             merged["checks"] = checks
-        elif key in ("media", "zip") and isinstance(value, dict):
+        elif key in ("media", "zip", "fix") and isinstance(value, dict):
             merged[key] = {**base.get(key, {}), **value}
         else:
             merged[key] = value
@@ -179,21 +206,22 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
             known = ", ".join(sorted(TOP_LEVEL_KEYS))
-            raise ProfileError(where, key, f"unknown key (known: {known})")
+            raise ProfileError(where, key, "unknown-key", known=known)
     media = _validate_table(raw.get("media", {}), MEDIA_OPTIONS, where, "media")
     zip_limits = _validate_table(raw.get("zip", {}), ZIP_OPTIONS, where, "zip")
+    fix = _validate_table(raw["fix"], FIX_OPTIONS, where, "fix") if "fix" in raw else {}
     checks_raw = raw.get("checks", {})
     if not isinstance(checks_raw, dict):
-        raise ProfileError(where, "checks", "must be a table of checks")
+        raise ProfileError(where, "checks", "not-table")
     checks: dict[str, CheckConfig] = {}
     for check_id, settings in checks_raw.items():
         if check_id not in REGISTRY:
-            raise ProfileError(where, f"checks.{check_id}", "unknown check")
+            raise ProfileError(where, f"checks.{check_id}", "unknown-check")
         checks[check_id] = _validate_check(check_id, settings, REGISTRY[check_id], where)
     for check_id in REGISTRY:
         if check_id not in checks:
             raise ProfileError(where, f"checks.{check_id}",
-                               "missing (every check needs its messages)")
+                               "missing-check")
     return Profile(
         name=str(raw.get("name", Path(where).stem)),
         description=str(raw.get("description", "")),
@@ -201,13 +229,14 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
         media={k: [str(v).lower() for v in vals] for k, vals in media.items()},
         zip=zip_limits,
         checks=checks,
+        fix=fix,
     )
 
 
 def _validate_check(check_id: str, settings: Any, module: Any, where: str) -> CheckConfig:
     prefix = f"checks.{check_id}"
     if not isinstance(settings, dict):
-        raise ProfileError(where, prefix, "must be a table")
+        raise ProfileError(where, prefix, "not-table")
     declared: dict[str, type] = module.OPTIONS
     options: dict[str, Any] = {}
     for key, value in settings.items():
@@ -215,14 +244,14 @@ def _validate_check(check_id: str, settings: Any, module: Any, where: str) -> Ch
             continue
         if key not in declared:
             known = ", ".join(sorted(declared)) or "none"
-            raise ProfileError(where, f"{prefix}.{key}", f"unknown option (known: {known})")
+            raise ProfileError(where, f"{prefix}.{key}", "unknown-option", known=known)
         options[key] = _typed(value, declared[key], where, f"{prefix}.{key}")
     for key in declared:
         if key not in options:
-            raise ProfileError(where, f"{prefix}.{key}", "option missing from the profile")
+            raise ProfileError(where, f"{prefix}.{key}", "missing-option")
     enabled = settings.get("enabled", True)
     if not isinstance(enabled, bool):
-        raise ProfileError(where, f"{prefix}.enabled", "must be true or false")
+        raise ProfileError(where, f"{prefix}.enabled", "not-bool")
     severity = _severity(settings.get("severity"), where, f"{prefix}.severity")
     messages = _validate_messages(settings.get("messages"), module, severity, where, prefix)
     description = {lang: str(settings.get(f"description_{lang}", "")) for lang in LANGS}
@@ -233,23 +262,23 @@ def _validate_messages(
     raw: Any, module: Any, default: Severity, where: str, prefix: str
 ) -> dict[str, MessageText]:
     if not isinstance(raw, dict):
-        raise ProfileError(where, f"{prefix}.messages", "missing: each message needs vi and en")
+        raise ProfileError(where, f"{prefix}.messages", "missing-messages")
     messages: dict[str, MessageText] = {}
     for key in raw:
         if key not in module.MESSAGES:
-            raise ProfileError(where, f"{prefix}.messages.{key}", "unknown message for this check")
+            raise ProfileError(where, f"{prefix}.messages.{key}", "unknown-message")
     for key in module.MESSAGES:
         entry = raw.get(key)
         mkey = f"{prefix}.messages.{key}"
         if not isinstance(entry, dict):
-            raise ProfileError(where, mkey, "missing")
+            raise ProfileError(where, mkey, "missing-message")
         for field_name in entry:
             if field_name not in MESSAGE_FIELDS:
-                raise ProfileError(where, f"{mkey}.{field_name}", "unknown field")
+                raise ProfileError(where, f"{mkey}.{field_name}", "unknown-field")
         for lang in LANGS:
             for field_name in (lang, f"hint_{lang}"):
                 if not isinstance(entry.get(field_name), str):
-                    raise ProfileError(where, f"{mkey}.{field_name}", "missing text")
+                    raise ProfileError(where, f"{mkey}.{field_name}", "missing-text")
         severity = _severity(entry.get("severity"), where, f"{mkey}.severity") if (
             "severity" in entry) else default
         messages[key] = MessageText(
@@ -264,20 +293,21 @@ def _severity(value: Any, where: str, key: str) -> Severity:
     try:
         return Severity(value)
     except ValueError as exc:
-        raise ProfileError(where, key, "must be one of error, warning, info") from exc
+        raise ProfileError(where, key, "bad-severity") from exc
 
 
 def _validate_table(raw: Any, declared: dict[str, type], where: str, name: str) -> dict[str, Any]:
     if not isinstance(raw, dict):
-        raise ProfileError(where, name, "must be a table")
+        raise ProfileError(where, name, "not-table")
     out = {}
     for key, value in raw.items():
         if key not in declared:
-            raise ProfileError(where, f"{name}.{key}", "unknown option")
+            raise ProfileError(where, f"{name}.{key}", "unknown-option",
+                               known=", ".join(sorted(declared)))
         out[key] = _typed(value, declared[key], where, f"{name}.{key}")
     for key in declared:
         if key not in out:
-            raise ProfileError(where, f"{name}.{key}", "option missing from the profile")
+            raise ProfileError(where, f"{name}.{key}", "missing-option")
     return out
 
 
@@ -286,12 +316,12 @@ def _typed(value: Any, expected: type, where: str, key: str) -> Any:
     if expected is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if expected is int and isinstance(value, bool):
-        raise ProfileError(where, key, "must be a whole number")
+        raise ProfileError(where, key, "not-int")
     if expected is list:
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            raise ProfileError(where, key, "must be a list of strings")
+            raise ProfileError(where, key, "not-list")
         return value
     if not isinstance(value, expected):
         raise ProfileError(
-            where, key, f"must be of type {expected.__name__}, not {type(value).__name__}")
+            where, key, "wrong-type", expected=expected.__name__, actual=type(value).__name__)
     return value
