@@ -10,6 +10,11 @@ from mediacheck.report import Report
 REPORTERS = {
     "text": "mediacheck.reporters.terminal",
     "json": "mediacheck.reporters.json_report",
+    "html": "mediacheck.reporters.html",
+    "csv": "mediacheck.reporters.csv_report",
+    "junit": "mediacheck.reporters.junit",
+    "sarif": "mediacheck.reporters.sarif",
+    "github": "mediacheck.reporters.github",
 }
 
 

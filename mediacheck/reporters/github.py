@@ -1,0 +1,47 @@
+"""GitHub Actions annotations: one workflow command per finding, shown on the run's summary.
+
+`::error file=...,title=...::message` for errors, `::warning` for warnings, `::notice` for info.
+GitHub reads the line up to the end, so the message escapes `%`, CR and LF, and property values
+also escape `:` and `,` which would otherwise end the property.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from mediacheck.i18n import t
+from mediacheck.report import Finding, Report, Severity, SubmissionResult
+from mediacheck.reporters.common import finding_location
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
+           quiet: bool = False) -> None:
+    for problem in report.problems:
+        stream.write(annotation(None, problem, lang) + "\n")
+    for sub in report.submissions:
+        for finding in sub.findings:
+            if quiet and finding.severity is Severity.INFO:
+                continue
+            stream.write(annotation(sub, finding, lang) + "\n")
+
+
+def annotation(sub: SubmissionResult | None, finding: Finding, lang: str) -> str:
+    """One workflow command line for one finding."""
+    message = finding.message
+    if finding.hint:
+        message += f"\n{t('hint', lang)}: {finding.hint}"
+    title = f"mediacheck {finding.check}"
+    if sub is not None and sub.unit:
+        title += f" ({sub.unit})"
+    props = f"file={escape_property(finding_location(sub, finding))},title={escape_property(title)}"
+    return f"::{COMMANDS[finding.severity]} {props}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,109 @@
+"""JUnit XML for CI dashboards (Jenkins, GitLab, GitHub test reporters).
+
+One testsuite per submission and one testcase per enabled check, so a dashboard shows which
+check failed for which school. A check fails a submission exactly as the verdict says: an error
+finding always, a warning only in --strict; info findings (the 5WH reminders, praise) go to the
+testcase's system-out. Paths that could not be read form one extra suite, each a failure.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TextIO
+
+from mediacheck.i18n import t
+from mediacheck.report import Finding, Report, Severity, SubmissionResult
+from mediacheck.reporters.common import CheckInfo, check_catalog, finding_location
+
+# Characters XML 1.0 cannot carry at all, even escaped (a file name may hold them).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _x(text: str | None) -> str:
+    return _NOT_XML.sub("\ufffd", text or "")
+
+
+def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
+           quiet: bool = False) -> None:
+    checks = check_catalog(report, lang)
+    root = ET.Element("testsuites", name="mediacheck")
+    for sub in report.submissions:
+        root.append(_suite(sub, checks, lang))
+    if report.problems:
+        root.append(_problems_suite(report.problems))
+    suites = list(root)
+    root.set("tests", str(sum(int(s.get("tests", "0")) for s in suites)))
+    root.set("failures", str(sum(int(s.get("failures", "0")) for s in suites)))
+    root.set("errors", "0")
+    root.set("time", "0")
+    ET.indent(root)
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(ET.tostring(root, encoding="unicode"))
+    stream.write("\n")
+
+
+def _suite(sub: SubmissionResult, checks: list[CheckInfo], lang: str) -> ET.Element:
+    suite = ET.Element("testsuite", name=_x(sub.path))
+    props = ET.SubElement(suite, "properties")
+    for name, value in (("unit", sub.unit), ("activity", sub.activity),
+                        ("verdict", sub.verdict), ("strict", str(sub.strict).lower())):
+        ET.SubElement(props, "property", name=name, value=_x(value))
+    failures = 0
+    by_check: dict[str, list[Finding]] = {}
+    for finding in sub.findings:
+        by_check.setdefault(finding.check, []).append(finding)
+    for info in checks:
+        if info.id == "path":
+            continue
+        case = _case(sub, info, by_check.get(info.id, []), lang)
+        failures += case.find("failure") is not None
+        suite.append(case)
+    suite.set("tests", str(len(suite.findall("testcase"))))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    suite.set("time", "0")
+    return suite
+
+
+def _case(sub: SubmissionResult, info: CheckInfo, findings: list[Finding],
+          lang: str) -> ET.Element:
+    case = ET.Element("testcase", name=info.id, classname=_x(sub.path), time="0")
+    failing = [f for f in findings if _fails(sub, f)]
+    if failing:
+        failure = ET.SubElement(case, "failure", message=_x(failing[0].message),
+                                type=failing[0].severity.value)
+        failure.text = _x("\n".join(_describe(sub, f, lang) for f in failing))
+    rest = [f for f in findings if f not in failing]
+    if rest:
+        out = "\n".join(_describe(sub, f, lang) for f in rest)
+        ET.SubElement(case, "system-out").text = _x(out)
+    return case
+
+
+def _fails(sub: SubmissionResult, finding: Finding) -> bool:
+    """The same rule as the verdict: errors fail, warnings fail only in strict mode."""
+    if finding.severity is Severity.ERROR:
+        return True
+    return finding.severity is Severity.WARNING and sub.strict
+
+
+def _describe(sub: SubmissionResult | None, finding: Finding, lang: str) -> str:
+    severity = t(f"severity_{finding.severity.value}", lang)
+    line = f"[{severity}] {finding_location(sub, finding)}: {finding.message}"
+    if finding.hint:
+        line += f"\n    {t('hint', lang)}: {finding.hint}"
+    return line
+
+
+def _problems_suite(problems: list[Finding]) -> ET.Element:
+    suite = ET.Element("testsuite", name="mediacheck", tests=str(len(problems)),
+                       failures=str(len(problems)), errors="0", skipped="0", time="0")
+    for problem in problems:
+        case = ET.SubElement(suite, "testcase", name=_x(problem.path or problem.check),
+                             classname="path", time="0")
+        failure = ET.SubElement(case, "failure", message=_x(problem.message),
+                                type=problem.severity.value)
+        failure.text = _x(problem.message)
+    return suite

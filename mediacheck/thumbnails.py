@@ -1,0 +1,129 @@
+"""Small previews for the HTML contact sheet: a photo thumbnail or a video poster frame.
+
+A preview is a JPEG inside a `data:` URI so the report stays one file that works offline, and it
+is made from the file in place (folder or ZIP member): nothing is ever written to disk. A preview
+is a nicety, never a finding: any failure gives `None` and the report shows a placeholder.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from PIL import Image, ImageOps
+
+from mediacheck.probe.facts import FileFacts
+from mediacheck.scan import MediaFile
+
+JPEG_QUALITY = 72
+MAX_READ_BYTES = 512_000_000  # read no more than this into memory for one preview
+_heif_registered = False
+
+
+def thumbnail_data_uri(media: MediaFile, facts: FileFacts, size: int = 240) -> str | None:
+    """A `data:image/jpeg;base64,...` preview at most `size` pixels wide and high, or None."""
+    try:
+        if facts.photo is not None:
+            image = _photo_image(media, size)
+        elif facts.video is not None:
+            image = _video_image(media, facts.video.rotation, facts.video.duration)
+        else:
+            return None
+        if image is None:
+            return None
+        return _to_data_uri(image, size)
+    except Exception:  # noqa: BLE001 - a broken preview must never break the report
+        return None
+
+
+def _photo_image(media: MediaFile, size: int) -> Image.Image | None:
+    """Decode only as much as the preview needs: JPEG `draft` decodes at 1/2..1/8 scale."""
+    _register_heif()
+    with _seekable(media) as fh, Image.open(fh) as image:
+        if image.format == "JPEG":
+            image.draft("RGB", (size * 2, size * 2))
+        image.load()
+        oriented = ImageOps.exif_transpose(image)
+        oriented.thumbnail((size, size))
+        return oriented.copy()
+
+
+def _video_image(media: MediaFile, rotation: int, duration: float | None) -> Image.Image | None:
+    """The first keyframe a little into the clip (the very first frame is often black)."""
+    import av
+
+    with _seekable(media) as fh, av.open(fh) as container:
+        if not container.streams.video:
+            return None
+        stream = container.streams.video[0]
+        stream.codec_context.skip_frame = "NONKEY"
+        _seek_in(container, stream, duration)
+        for frame in container.decode(stream):
+            image = frame.to_image()
+            break
+        else:
+            return None
+    if rotation % 360:
+        # Display rotation is clockwise; PIL rotates counter-clockwise.
+        image = image.rotate(-(rotation % 360), expand=True)
+    return image
+
+
+def _seek_in(container: object, stream: object, duration: float | None) -> None:
+    """Seek to 1 s or 10 % of the clip, whichever is earlier; stay at the start if it fails."""
+    target = 1.0 if not duration else min(1.0, duration * 0.1)
+    time_base = getattr(stream, "time_base", None)
+    if not time_base or target <= 0:
+        return
+    try:
+        container.seek(int(target / time_base), stream=stream)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - some containers cannot seek; the first frame will do
+        container.seek(0)  # type: ignore[attr-defined]
+
+
+def _to_data_uri(image: Image.Image, size: int) -> str:
+    image.thumbnail((size, size))
+    if image.mode != "RGB":
+        image = _flatten(image)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """JPEG has no alpha: put transparent pictures (PNG, WEBP) on white, as a viewer shows them."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+@contextmanager
+def _seekable(media: MediaFile) -> Iterator[IO[bytes]]:
+    """The media file opened for reading, copied into memory when it cannot seek (some ZIPs)."""
+    fh = media.open()
+    try:
+        if not getattr(fh, "seekable", lambda: False)():
+            data = fh.read(MAX_READ_BYTES)
+            fh.close()
+            fh = io.BytesIO(data)
+        yield fh
+    finally:
+        fh.close()
+
+
+def _register_heif() -> None:
+    global _heif_registered
+    if not _heif_registered:
+        try:
+            from pillow_heif import register_heif_opener
+
+            register_heif_opener()
+        except ImportError:  # pragma: no cover - pillow-heif is a dependency
+            pass
+        _heif_registered = True
