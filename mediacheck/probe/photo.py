@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import struct
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any, BinaryIO
 
@@ -53,7 +53,34 @@ def probe_photo(fh: BinaryIO, size: int, content: str) -> PhotoFacts:
         _read_xmp(xmp.encode("utf-8", "replace") if isinstance(xmp, str) else xmp, facts)
     _check_complete(fh, size, content)
     _read_exif(fh, image, facts)
+    if facts.datetime_original is None and image.format == "JPEG":
+        facts.datetime_original = _flir_time(image)
     return facts
+
+
+def _flir_time(image: Any) -> str | None:
+    """FLIR thermal cameras keep DateTimeOriginal in their own APP1 'FLIR' record (the FFF
+    CameraInfo record, 0x20), not in EXIF: local time from UNIX seconds and a zone offset."""
+    parts = [d for m, d in getattr(image, "applist", []) if m == "APP1" and d[:5] == b"FLIR\0"]
+    fff = b"".join(d[8:] for d in parts)
+    if fff[:4] != b"FFF\0" or len(fff) < 32:
+        return None
+    try:
+        dir_offset, entries = struct.unpack(">II", fff[24:32])
+        for i in range(min(entries, 256)):
+            kind, _sub, _ver, _id, offset, length = struct.unpack(
+                ">HHIIII", fff[dir_offset + 32 * i: dir_offset + 32 * i + 20])
+            if kind != 0x20 or length < 0x38E:
+                continue
+            record = fff[offset: offset + length]
+            order = "<" if record[:2] == b"\x02\x00" else ">"
+            seconds, _ms, zone = struct.unpack(order + "IIh", record[0x384:0x38E])
+            if seconds:
+                local = datetime.fromtimestamp(seconds, timezone.utc) - timedelta(minutes=zone)
+                return local.replace(tzinfo=None).isoformat()
+    except (struct.error, ValueError, OverflowError, OSError):
+        return None
+    return None
 
 
 def _register_heif() -> None:
@@ -158,7 +185,8 @@ def _read_exif(fh: BinaryIO, image: Any, facts: PhotoFacts) -> None:
     facts.exif_width = _first_int(tags.get("EXIF ExifImageWidth"))
     facts.exif_height = _first_int(tags.get("EXIF ExifImageLength"))
     facts.orientation = _first_int(tags.get("Image Orientation"))
-    facts.user_comment = _user_comment(tags.get("EXIF UserComment"))
+    # exifread skips UserComment when details=False; iOS marks screenshots there.
+    facts.user_comment = _user_comment(tags.get("EXIF UserComment")) or _pillow_comment(image)
     facts.gps = _gps(
         tags.get("GPS GPSLatitude"), _text(tags.get("GPS GPSLatitudeRef")),
         tags.get("GPS GPSLongitude"), _text(tags.get("GPS GPSLongitudeRef")),
@@ -182,10 +210,18 @@ def _read_exif_pillow(image: Any, facts: PhotoFacts) -> None:
     facts.datetime_original = _iso_time(_clean(sub.get(0x9003)))
     facts.exif_width = sub.get(0xA002) or None
     facts.exif_height = sub.get(0xA003) or None
-    comment = sub.get(0x9286)
-    if comment:
-        facts.user_comment = _clean(comment if isinstance(comment, str) else comment[8:].decode(
-            "utf-8", "replace"))
+    facts.user_comment = _pillow_comment(image)
+
+
+def _pillow_comment(image: Any) -> str | None:
+    """EXIF UserComment (8-byte charset header, then the text) as Pillow reads it."""
+    try:
+        comment = image.getexif().get_ifd(0x8769).get(0x9286)
+    except Exception:  # noqa: BLE001
+        return None
+    if not comment:
+        return None
+    return _clean(comment if isinstance(comment, str) else comment[8:].decode("utf-8", "replace"))
 
 
 def _clean(value: Any) -> str | None:
