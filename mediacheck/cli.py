@@ -58,37 +58,129 @@ def _common_options(func: Any) -> Any:
 
 @cli.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
-              show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default=None,
+              help="Report format (default text).")
 @_common_options
-@click.option("--strict", is_flag=True, help="Warnings fail a submission too.")
-@click.option("-q", "--quiet", is_flag=True, help="Show only failing submissions.")
+@click.option("--strict/--no-strict", default=None, help="Warnings fail a submission too.")
+@click.option("-q", "--quiet/--no-quiet", default=None, help="Show only failing submissions.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to FILE instead of the screen.")
+@click.option("--summary-csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write one CSV row per submission to FILE (opens in Excel).")
+@click.option("--units", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The office's list of units (CSV or TXT): who has not submitted yet.")
+@click.option("--activity", default=None, help="The activity the list of units is checked for.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files probed at once (default: number of CPUs).")
+@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Fact cache file (default: in the user cache folder).")
+@click.option("--no-cache", is_flag=True, default=False, help="Do not use the fact cache.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
+              help="What makes the exit code 1 (default error; --strict means warning).")
 @click.option("--color/--no-color", default=None, help="Force colour on or off.")
 @click.option("--now", hidden=True, default=None, help="Reference time (tests).")
-def check_command(paths: tuple[Path, ...], fmt: str, lang: str | None, rules: str | None,
-                  strict: bool, quiet: bool, output: Path | None, color: bool | None,
-                  now: str | None) -> None:
-    """Check event folders (PATH that holds photos/videos) or folders of event folders."""
+def check_command(paths: tuple[Path, ...], **options: Any) -> None:
+    """Check event folders (PATH that holds photos/videos), folders of them, or Drive ZIPs."""
+    settings = _settings(paths, options)
+    lang = settings["lang"]
+    profile = _load_profile_or_exit(settings["rules"], lang)
+    report = _run_with_cache(paths, profile, settings)
+    _write_reports(report, settings)
+    sys.exit(exit_code(report, settings["fail_on"]))
+
+
+def _settings(paths: tuple[Path, ...], options: dict[str, Any]) -> dict[str, Any]:
+    """Command-line options over the nearest mediacheck.toml / [tool.mediacheck], then defaults."""
+    from mediacheck.config import ConfigError, find_config, merge_cli
+
+    cli_values = {key: options[key] for key in (
+        "fmt", "lang", "rules", "strict", "quiet", "output", "summary_csv", "units", "activity",
+        "jobs", "fail_on")}
+    cli_values["format"] = cli_values.pop("fmt")
+    cli_values["cache"] = False if options["no_cache"] else options["cache_path"]
+    lang = resolve_lang(options["lang"])
+    try:
+        found = find_config(paths[0]) if paths else None
+    except ConfigError as exc:
+        click.echo(t("config_error", lang, file=exc.file, key=exc.key, reason=exc.reason),
+                   err=True)
+        sys.exit(EXIT_ERROR)
+    settings = merge_cli(found[1] if found else {}, cli_values)
+    settings["lang"] = resolve_lang(settings.get("lang"))
+    settings["format"] = settings.get("format") or "text"
+    if settings["format"] not in REPORTERS:
+        raise click.BadParameter(settings["format"], param_hint="format")
+    settings["strict"] = bool(settings.get("strict"))
+    settings["quiet"] = bool(settings.get("quiet"))
+    settings["fail_on"] = settings.get("fail_on") or ("warning" if settings["strict"] else "error")
+    settings["color"] = options["color"]
+    settings["now"] = datetime.fromisoformat(options["now"]) if options["now"] else None
+    return settings
+
+
+def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, Any]) -> Any:
+    from mediacheck.cache import FactCache
     from mediacheck.engine import run
+    from mediacheck.units import UnitsError, load_units
+
+    lang = settings["lang"]
+    try:
+        units = load_units(settings["units"]) if settings.get("units") else None
+    except UnitsError as exc:
+        click.echo(t("units_error", lang, path=exc.path, reason=exc.reason), err=True)
+        sys.exit(EXIT_ERROR)
+    cache = None if settings.get("cache") is False else FactCache(settings.get("cache"))
+    try:
+        with _progress(lang) as (on_start, on_file):
+            report = run(list(paths), profile, lang, strict=settings["strict"],
+                         now=settings["now"], on_start=on_start, on_file=on_file,
+                         thumbnails=settings["format"] == "html", units=units,
+                         activity=settings.get("activity"), jobs=settings.get("jobs"),
+                         cache=cache)
+    finally:
+        if cache is not None:
+            cache.close()
+    if cache is not None and cache.problem:
+        click.echo(t("cache_problem", lang, path=str(cache.path), reason=cache.problem), err=True)
+    return report
+
+
+def _write_reports(report: Any, settings: dict[str, Any]) -> None:
     from mediacheck.reporters import get_reporter
 
-    lang = resolve_lang(lang)
-    profile = _load_profile_or_exit(rules, lang)
-    reference = datetime.fromisoformat(now) if now else None
-    with _progress(lang) as (on_start, on_file):
-        report = run(list(paths), profile, lang, strict=strict, now=reference,
-                     on_start=on_start, on_file=on_file, thumbnails=fmt == "html")
-    reporter = get_reporter(fmt)
+    lang, quiet = settings["lang"], settings["quiet"]
+    reporter = get_reporter(settings["format"])
+    output = settings.get("output")
     if output is not None:
-        with open(output, "w", encoding="utf-8", newline="\n") as stream:
+        with _open_output(output, settings["format"]) as stream:
             reporter.render(report, stream, lang=lang, color=False, quiet=quiet)
     else:
-        reporter.render(report, sys.stdout, lang=lang, color=color, quiet=quiet)
-    if report.problems:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_PASS if report.passed else EXIT_FAIL)
+        reporter.render(report, sys.stdout, lang=lang, color=settings["color"], quiet=quiet)
+    if settings.get("summary_csv"):
+        from mediacheck.reporters.csv_report import render_summary
+
+        with _open_output(settings["summary_csv"], "csv") as stream:
+            render_summary(report, stream, lang)
+
+
+def _open_output(path: Path, fmt: str) -> Any:
+    """Reports are UTF-8 (the CSV reporter writes Excel's BOM itself); the CSV writer chooses
+    its own line endings."""
+    return open(path, "w", encoding="utf-8", newline="" if fmt == "csv" else "\n")
+
+
+def exit_code(report: Any, fail_on: str) -> int:
+    """2 when a path could not be checked at all; otherwise --fail-on decides between 0 and 1."""
+    from mediacheck.report import Severity
+
+    if any(p.severity is Severity.ERROR for p in report.problems):
+        return EXIT_ERROR
+    if fail_on == "never":
+        return EXIT_PASS
+    if fail_on == "warning":
+        bad = any(s.counts["error"] or s.counts["warning"] for s in report.submissions)
+        return EXIT_FAIL if bad else EXIT_PASS
+    return EXIT_PASS if report.passed else EXIT_FAIL
 
 
 @cli.command("rules")

@@ -8,11 +8,13 @@ a check becomes an error finding for the folder instead of a crash.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import os
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from mediacheck import __version__
 from mediacheck.checks import REGISTRY, EventFacts, Problem
@@ -82,7 +84,8 @@ def add_content_hashes(files: list[MediaFile], facts: list[FileFacts]) -> None:
         if len(indexes) < 2:
             continue
         for index in indexes:
-            facts[index].sha256 = _sha256(files[index])
+            if facts[index].sha256 is None:
+                facts[index].sha256 = _sha256(files[index])
 
 
 def _sha256(media: MediaFile) -> str | None:
@@ -91,7 +94,7 @@ def _sha256(media: MediaFile) -> str | None:
         with media.open() as fh:
             while chunk := fh.read(1 << 20):
                 digest.update(chunk)
-    except OSError:
+    except Exception:  # noqa: BLE001 - a member of a damaged ZIP fails its CRC here
         return None
     return digest.hexdigest()
 
@@ -106,14 +109,17 @@ def check_event(
     probe_fn: ProbeFn = probe,
     on_file: OnFile | None = None,
     thumbnails: bool = False,
+    facts: list[FileFacts] | None = None,
 ) -> SubmissionResult:
-    """Probe the files of one event folder, run the checks, and give its verdict."""
-    facts = []
-    for media in event.files:
-        facts.append(probe_fn(media))
-        if on_file is not None:
-            on_file(media)
-    add_content_hashes(event.files, facts)
+    """Probe the files of one event folder (unless `facts` are given), run the checks, and give
+    its verdict."""
+    if facts is None:
+        facts = []
+        for media in event.files:
+            facts.append(probe_fn(media))
+            if on_file is not None:
+                on_file(media)
+        add_content_hashes(event.files, facts)
     event_facts = EventFacts(
         name=event.name, files=facts, subfolders=event.subfolders,
         scan_problems=event.problems, now=now or datetime.now(),
@@ -123,7 +129,7 @@ def check_event(
     if thumbnails:
         from mediacheck.thumbnails import thumbnail_data_uri
 
-        for media, fact, row in zip(event.files, facts, files):
+        for media, fact, row in zip(event.files, facts, files, strict=True):
             row["thumbnail"] = thumbnail_data_uri(media, fact)
     return SubmissionResult(
         path=event.path, unit=unit, activity=activity,
@@ -133,12 +139,164 @@ def check_event(
     )
 
 
+PROBLEM_KEYS = {
+    "not-found": "problem_not_found", "not-a-folder": "problem_not_a_folder",
+    "permission": "problem_permission", "symlink-loop": "problem_symlink_loop",
+    "zip-corrupt": "problem_zip_corrupt", "zip-too-big": "problem_zip_too_big",
+    "zip-too-many": "problem_zip_too_many", "unsafe-path": "problem_zip_unsafe_path",
+}
+# A link looping back is skipped and the rest is checked: worth knowing, not a failed run.
+WARNING_PROBLEMS = frozenset({"symlink-loop"})
+
+
 def scan_problem_finding(problem: ScanProblem, lang: str) -> Finding:
-    key = {"not-found": "problem_not_found", "not-a-folder": "problem_not_a_folder",
-           "permission": "problem_permission"}.get(problem.reason, "problem_other")
+    """A path that could not be scanned (or an archive refused whole), as a run-level finding."""
+    key = PROBLEM_KEYS.get(problem.reason, "problem_other")
     message = t(key, lang, path=problem.path, detail=problem.detail)
-    return Finding("path", problem.reason, Severity.ERROR, problem.path, message, "",
-                   {"reason": problem.reason})
+    hint_key = f"{key}_hint"
+    hint = t(hint_key, lang, path=problem.path, detail=problem.detail)
+    severity = Severity.WARNING if problem.reason in WARNING_PROBLEMS else Severity.ERROR
+    return Finding("path", problem.reason, severity, problem.path, message,
+                   "" if hint == hint_key else hint, {"reason": problem.reason})
+
+
+def discover(paths: list[Path], profile: Profile, lang: str
+             ) -> tuple[list[EventFolder], list[Finding]]:
+    """The submissions under `paths` and the run-level problems met while finding them."""
+    submissions, problems = find_submissions(paths, profile)
+    return submissions, [scan_problem_finding(p, lang) for p in problems]
+
+
+class Cache(Protocol):
+    """What the engine needs of a facts cache (mediacheck.cache): facts, never verdicts.
+
+    A ZIP member has no path of its own, so it is named by `key` (its `origin`,
+    `archive.zip!member`); a file on disk is named by its path and `key` is not passed."""
+
+    def get(self, media: MediaFile, **key: str) -> FileFacts | None: ...
+
+    def put(self, media: MediaFile, facts: FileFacts, **key: str) -> None: ...
+
+
+def _cache_key(media: MediaFile) -> dict[str, str]:
+    return {"key": media.origin} if media.fs_path is None and media.origin else {}
+
+
+def default_jobs() -> int:
+    return os.cpu_count() or 1
+
+
+def iter_results(
+    submissions: Iterable[EventFolder],
+    profile: Profile,
+    lang: str,
+    *,
+    strict: bool = False,
+    now: datetime | None = None,
+    on_file: OnFile | None = None,
+    probe_fn: ProbeFn = probe,
+    thumbnails: bool = False,
+    jobs: int | None = None,
+    cache: Cache | None = None,
+) -> Iterator[SubmissionResult]:
+    """Yield each submission's result, in the order given, as soon as it is ready.
+
+    Files are probed by a pool of `jobs` threads (default: CPU count), with a bounded look-ahead
+    over the following submissions so small submissions still keep every worker busy while
+    memory stays flat in the number of submissions. Threads, not processes: PyAV, Pillow and
+    file reads release the GIL for most of a probe, ZIP members and test probes need no
+    pickling, and a process pool measured no faster (see `_probe_pool`). `on_file` and the
+    cache are called from this thread only, in file order.
+    """
+    workers = max(1, jobs or default_jobs())
+    with _probe_pool(workers) as pool:
+        for event, facts in _probed(submissions, pool, workers, probe_fn, on_file, cache):
+            try:
+                yield check_event(event, profile, lang, strict=strict, now=now,
+                                  thumbnails=thumbnails, facts=facts)
+            finally:
+                event.release()
+
+
+def _probe_pool(workers: int) -> Any:
+    """A thread pool, or an inline runner for one job (no thread hand-off at all).
+
+    Measured (best of 3, whole run, 2 shared cores, load ~9): 300 JPEGs + 50 MP4 in 34 folders:
+    jobs=1 0.44 s, 2 threads 0.40 s, 4 threads 0.31 s, 2 processes 0.48 s; sample_media x20
+    (1720 files): 3.8 / 4.2 / 3.3 / 4.2 s. exifread is pure Python and holds the GIL, so threads
+    gain little, but processes gain nothing either (start-up and pickling facts back cost what
+    the second core saves) and cannot read ZIP members without reopening every archive.
+    """
+    if workers == 1:
+        return _Inline()
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe")
+
+
+class _Inline:
+    """The executor interface, running each call at once: jobs=1 is the plain serial loop."""
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def __enter__(self) -> _Inline:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def _probed(
+    submissions: Iterable[EventFolder], pool: Any, workers: int, probe_fn: ProbeFn,
+    on_file: OnFile | None, cache: Cache | None,
+) -> Iterator[tuple[EventFolder, list[FileFacts]]]:
+    """(submission, facts of its files) in order; later submissions are probed meanwhile."""
+    ahead = max(16, workers * 8)
+    pending: deque[tuple[EventFolder, list[tuple[Future, bool]]]] = deque()
+    in_flight = 0
+    events = iter(submissions)
+    try:
+        while True:
+            while in_flight < ahead and (event := next(events, None)) is not None:
+                futures = [_submit(pool, probe_fn, media, cache) for media in event.files]
+                pending.append((event, futures))
+                in_flight += len(futures) or 1
+            if not pending:
+                return
+            event, futures = pending.popleft()
+            in_flight -= len(futures) or 1
+            yield event, _collect(event, futures, on_file, cache)
+    finally:
+        for event, futures in pending:
+            for future, _cached in futures:
+                future.cancel()
+            event.release()
+
+
+def _submit(pool: Any, probe_fn: ProbeFn, media: MediaFile,
+            cache: Cache | None) -> tuple[Future, bool]:
+    facts = cache.get(media, **_cache_key(media)) if cache is not None else None
+    if facts is not None:
+        done: Future = Future()
+        done.set_result(facts)
+        return done, True
+    return pool.submit(probe_fn, media), False
+
+
+def _collect(event: EventFolder, futures: list[tuple[Future, bool]], on_file: OnFile | None,
+             cache: Cache | None) -> list[FileFacts]:
+    facts = []
+    for media, (future, _cached) in zip(event.files, futures, strict=True):
+        facts.append(future.result())
+        if on_file is not None:
+            on_file(media)
+    add_content_hashes(event.files, facts)
+    if cache is not None:
+        for media, fact, (_future, cached) in zip(event.files, facts, futures, strict=True):
+            if not cached:
+                cache.put(media, fact, **_cache_key(media))
+    return facts
 
 
 def run(
@@ -152,17 +310,29 @@ def run(
     on_file: OnFile | None = None,
     probe_fn: ProbeFn = probe,
     thumbnails: bool = False,
+    jobs: int | None = None,
+    cache: Cache | None = None,
+    units: list[str] | None = None,
+    activity: str | None = None,
 ) -> Report:
-    """Check every submission under `paths` and gather the report."""
-    submissions, problems = find_submissions(paths, profile)
+    """Check every submission under `paths` and gather the report.
+
+    With `units` (the office's list), the report also says which units have not submitted
+    for `activity` (or for each activity seen) and which submissions name a unit not listed.
+    """
+    submissions, problems = discover(paths, profile, lang)
     if on_start is not None:
         on_start(sum(len(s.files) for s in submissions))
     report = Report(profile=profile.name, tool_version=__version__, lang=lang)
-    report.problems = [scan_problem_finding(p, lang) for p in problems]
-    for event in submissions:
-        report.submissions.append(
-            check_event(event, profile, lang, strict=strict, now=now, on_file=on_file,
-                        probe_fn=probe_fn, thumbnails=thumbnails))
+    report.problems = problems
+    report.submissions.extend(iter_results(
+        submissions, profile, lang, strict=strict, now=now, on_file=on_file,
+        probe_fn=probe_fn, thumbnails=thumbnails, jobs=jobs, cache=cache))
+    if units is not None:
+        from mediacheck.units import compare_units
+
+        ignored = profile.checks["folder-name"].options.get("ignored_leading_words", [])
+        report.units = compare_units(units, report.submissions, activity, ignored)
     return report
 
 

@@ -101,6 +101,10 @@ class Report:
     lang: str
     submissions: list[SubmissionResult] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
+    # Set when the office's list of units was given (mediacheck.units.compare_units):
+    # {"activity", "units", "missing": [{"unit", "activity"}], "unlisted": [{"unit", "path",
+    # "suggestion"}]}.
+    units: dict[str, Any] | None = None
 
     @property
     def passed(self) -> bool:
@@ -124,7 +128,7 @@ class Report:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "schema_version": 1,
             "tool": {"name": "mediacheck", "version": self.tool_version},
             "profile": self.profile,
@@ -132,3 +136,6 @@ class Report:
             "submissions": [s.to_dict() for s in self.submissions],
             "summary": self.summary(),
         }
+        if self.units is not None:
+            out["units"] = self.units
+        return out

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from mediacheck.profile import Profile
 
@@ -28,7 +28,11 @@ def display_name(name: str) -> str:
 
 @dataclass
 class MediaFile:
-    """A file inside a submission, with what scanning could learn without reading it."""
+    """A file inside a submission, with what scanning could learn without reading it.
+
+    `origin` says where the bytes live, stably across runs: the file's path, or
+    `archive.zip!member` for a file read inside a ZIP (then `fs_path` is None).
+    """
 
     rel: str
     kind: str
@@ -38,6 +42,11 @@ class MediaFile:
     fs_path: Path | None = None
     problem: str | None = None
     problem_detail: str = ""
+    origin: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.origin and self.fs_path is not None:
+            self.origin = os.fspath(self.fs_path)
 
     @property
     def name(self) -> str:
@@ -62,6 +71,13 @@ class EventFolder:
     subfolders: list[str] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)
     fs_path: Path | None = None
+    archives: list[Any] = field(default_factory=list)
+
+    def release(self) -> None:
+        """Done with this submission: close the archives no other submission still needs."""
+        for archive in self.archives:
+            archive.release()
+        self.archives = []
 
 
 @dataclass
@@ -89,8 +105,13 @@ def classify(name: str, profile: Profile) -> str:
 def find_submissions(
     paths: list[Path], profile: Profile
 ) -> tuple[list[EventFolder], list[ScanProblem]]:
-    """All submissions under the given paths, in a stable order, and the paths that failed."""
-    submissions: list[EventFolder] = []
+    """All submissions under the given paths, in a stable order, and what could not be scanned.
+
+    Paths may mix event folders, folders of them (any depth) and ZIP archives, including ZIPs
+    lying in those folders. The parts of one split Drive download are merged wherever they lie,
+    at the place of the first part; a folder or archive reached twice is checked once.
+    """
+    found: list[EventFolder | _ZipRef] = []
     problems: list[ScanProblem] = []
     for path in paths:
         shown = display_name(os.fspath(path))
@@ -100,34 +121,97 @@ def find_submissions(
             problems.append(ScanProblem(shown, _os_reason(exc), exc.strerror or str(exc)))
             continue
         if stat.S_ISDIR(st.st_mode):
-            found = list(_walk_submissions(path, shown, profile, ancestors=frozenset()))
-            submissions.extend(found or [_read_event_folder(path, shown, profile)])
+            items = list(_walk_submissions(path, shown, profile, ancestors=frozenset()))
+            problems.extend(i for i in items if isinstance(i, ScanProblem))
+            items = [i for i in items if not isinstance(i, ScanProblem)]
+            found.extend(items or [_read_event_folder(path, shown, profile)])
         elif path.suffix.lower() == ".zip":
-            from mediacheck.ziparchive import zip_submissions
-
-            found_zip, zip_problems = zip_submissions([path], profile)
-            submissions.extend(found_zip)
-            problems.extend(zip_problems)
+            found.append(_ZipRef(path, shown))
         else:
             problems.append(ScanProblem(shown, "not-a-folder"))
-    return _merge_zip_parts(submissions), problems
+    submissions, zip_problems = _expand_zips(_unique(found), profile)
+    return submissions, problems + zip_problems
 
 
-def _merge_zip_parts(submissions: list[EventFolder]) -> list[EventFolder]:
-    return submissions
+@dataclass(frozen=True)
+class _ZipRef:
+    """An archive met during discovery; read once all archives are known (to merge parts)."""
+
+    path: Path
+    shown: str
+
+
+def _unique(found: list[EventFolder | _ZipRef]) -> list[EventFolder | _ZipRef]:
+    """Drop a folder or archive reached a second time (given twice, or through a link)."""
+    seen: set[object] = set()
+    out: list[EventFolder | _ZipRef] = []
+    for item in found:
+        where = item.path if isinstance(item, _ZipRef) else item.fs_path
+        try:
+            key: object = where.resolve() if where is not None else id(item)
+        except OSError:
+            key = id(item)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _expand_zips(
+    found: list[EventFolder | _ZipRef], profile: Profile
+) -> tuple[list[EventFolder], list[ScanProblem]]:
+    """Replace each archive by its submissions; a split download appears at its first part."""
+    refs = [i for i in found if isinstance(i, _ZipRef)]
+    if not refs:
+        return [i for i in found if isinstance(i, EventFolder)], []
+    from mediacheck.ziparchive import group_key, zip_submissions
+
+    by_group: dict[object, list[_ZipRef]] = {}
+    for ref in refs:
+        by_group.setdefault(group_key(ref.path), []).append(ref)
+    submissions: list[EventFolder] = []
+    problems: list[ScanProblem] = []
+    done: set[object] = set()
+    for item in found:
+        if isinstance(item, EventFolder):
+            submissions.append(item)
+            continue
+        key = group_key(item.path)
+        if key in done:
+            continue
+        done.add(key)
+        group = by_group[key]
+        events, trouble = zip_submissions([r.path for r in group], profile,
+                                          [r.shown for r in group])
+        submissions.extend(events)
+        problems.extend(trouble)
+    return submissions, problems
 
 
 def _walk_submissions(
     folder: Path, shown: str, profile: Profile, ancestors: frozenset[tuple[int, int]]
-) -> Iterator[EventFolder]:
-    """Yield the event folders at or below `folder`, without following loops."""
+) -> Iterator[EventFolder | _ZipRef | ScanProblem]:
+    """Yield the event folders and archives at or below `folder`, without following loops.
+
+    A folder that cannot be listed is yielded as a submission carrying the error (it may be a
+    school's event folder), and a link back to an ancestor as a problem: neither stops the walk.
+    """
     try:
         st = folder.stat()
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            yield ScanProblem(shown, "symlink-loop", exc.strerror or "")
+        else:
+            yield _read_event_folder(folder, shown, profile, ancestors)
         return
     key = (st.st_dev, st.st_ino)
     if key in ancestors:
+        yield ScanProblem(shown, "symlink-loop")
+        return
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        yield _read_event_folder(folder, shown, profile, ancestors)
         return
     holds_media = any(
         classify(e.name, profile) in ("photo", "video") and not _is_dir(e) for e in entries
@@ -136,11 +220,22 @@ def _walk_submissions(
         yield _read_event_folder(folder, shown, profile, ancestors)
         return
     for entry in entries:
-        if _is_dir(entry):
-            yield from _walk_submissions(
-                Path(entry.path), f"{shown.rstrip('/')}/{display_name(entry.name)}", profile,
-                ancestors | {key},
-            )
+        child = f"{shown.rstrip('/')}/{display_name(entry.name)}"
+        if _is_dir(entry) or _is_loop_link(entry):
+            yield from _walk_submissions(Path(entry.path), child, profile, ancestors | {key})
+        elif entry.name.lower().endswith(".zip"):
+            yield _ZipRef(Path(entry.path), child)
+
+
+def _is_loop_link(entry: os.DirEntry) -> bool:
+    """A link that resolves to itself (a -> b -> a): the walk reports it instead of skipping."""
+    if not entry.is_symlink():
+        return False
+    try:
+        os.stat(entry.path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -157,10 +252,12 @@ def _read_event_folder(
     name = display_name(folder.resolve().name if folder.name in ("", ".", "..") else folder.name)
     event = EventFolder(path=shown, name=name, fs_path=folder)
     try:
+        st = folder.stat()
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as exc:
         event.problems.append((_os_reason(exc), exc.strerror or str(exc)))
         return event
+    ancestors = ancestors | {(st.st_dev, st.st_ino)}  # a link back to this folder is a loop too
     for entry in entries:
         shown_name = display_name(entry.name)
         if _is_symlink_loop_dir(entry, ancestors):

@@ -2,8 +2,10 @@
 
 Corrupt, truncated (an interrupted copy or download), empty, not what its extension says (a
 text file named `.jpg`), an MP4 whose index (`moov`) is missing because recording was cut off,
-unreadable (permissions), a broken symlink or a symlink loop. A photo stored in another image
-format than its name says (HEIC named `.jpg`) is readable and gets a milder message.
+unreadable (permissions), a broken symlink or a symlink loop, a password-protected ZIP entry, or
+one that would expand far beyond its compressed size (a zip bomb, refused unread). A photo stored
+in another image format than its name says (HEIC named `.jpg`) is readable and gets a milder
+message.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ OPTIONS: dict[str, type] = {}
 MESSAGES = (
     "empty", "truncated", "corrupt", "not-media", "no-moov", "no-video-stream", "permission",
     "broken-symlink", "symlink-loop", "not-a-file", "os-error", "name-too-long",
-    "extension-mismatch",
+    "extension-mismatch", "encrypted", "zip-bomb",
 )
 EXTENSION_CONTENT = {
     "jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "png": "png", "gif": "gif", "webp": "webp",

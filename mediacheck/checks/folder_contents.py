@@ -3,7 +3,8 @@
 No junk that operating systems and Office leave behind (Thumbs.db, .DS_Store, desktop.ini, `~$`
 temporary files, AppleDouble `._*`), no nested folders (the office opens one folder per event),
 not empty, and no file types that are neither photos nor videos. Sidecars a camera writes beside
-its clips (a drone's .SRT telemetry) are accepted. Loops and unreadable folders are named here.
+its clips (a drone's .SRT telemetry) are accepted. Loops and unreadable folders are named here,
+and so are ZIP entries refused for an unsafe path (`../` or absolute: "zip slip").
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from mediacheck.checks import EventFacts, Problem
 ID = "folder-contents"
 OPTIONS: dict[str, type] = {}
 MESSAGES = ("junk-file", "nested-folder", "empty", "unsupported-type", "symlink-loop",
-            "unreadable-folder")
+            "unreadable-folder", "unsafe-path")
+SCAN_KEYS = {"symlink-loop": "symlink-loop", "unsafe-path": "unsafe-path"}
 
 
 def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
     for reason, detail in event.scan_problems:
-        key = "symlink-loop" if reason == "symlink-loop" else "unreadable-folder"
+        key = SCAN_KEYS.get(reason, "unreadable-folder")
         yield Problem(key, detail if key == "symlink-loop" else None, {"detail": detail})
-    if not any(f.kind in ("photo", "video") for f in event.files):
+    unreadable = any(SCAN_KEYS.get(r) is None for r, _ in event.scan_problems)
+    if not unreadable and not any(f.kind in ("photo", "video") for f in event.files):
         yield Problem("empty", None, {})
     for folder in event.subfolders:
         yield Problem("nested-folder", folder, {"folder": folder})

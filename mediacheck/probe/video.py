@@ -102,10 +102,12 @@ def _read_streams(fh: BinaryIO, fs_path: Path | None, facts: VideoFacts, quick: 
 
 
 def _duration(container, video) -> float | None:
-    if container.duration:
-        return round(container.duration / 1_000_000, 3)
+    """The picture's length: a container's duration also spans data tracks (a GoPro's GPMF
+    telemetry runs a second longer than its video), so the video stream comes first."""
     if video.duration and video.time_base:
         return round(float(video.duration * video.time_base), 3)
+    if container.duration:
+        return round(container.duration / 1_000_000, 3)
     return None
 
 

@@ -1,5 +1,6 @@
 """The terminal report (rich): per submission a verdict, findings by file with their hints,
-then a summary and the 5WH items only a person can confirm.
+then a summary (with a table of all submissions when there are several, and the units that have
+not submitted when the office's list was given) and the 5WH items only a person can confirm.
 
 Everything user-supplied (file names) goes into `Text` objects, never markup, so a file named
 `[red]x.jpg` prints as it is. Colour only on a terminal; rich honours NO_COLOR.
@@ -10,11 +11,14 @@ from __future__ import annotations
 from itertools import groupby
 from typing import TextIO
 
+from rich import box
 from rich.console import Console
 from rich.padding import Padding
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 
+from mediacheck.checks.folder_name import fold
 from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters import human_size
@@ -25,7 +29,8 @@ SEVERITY_ICON = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i
 
 def make_console(stream: TextIO, color: bool | None) -> Console:
     return Console(file=stream, highlight=False, emoji=False,
-                   force_terminal=color if color else None, no_color=color is False,
+                   force_terminal=color if color else None,
+                   no_color=True if color is False else None,
                    soft_wrap=False)
 
 
@@ -40,7 +45,9 @@ def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = No
     if quiet and not shown and report.submissions:
         console.print(Text(t("quiet_all_pass", lang, count=len(report.submissions)),
                            style="green"))
-    _render_summary(console, report, lang)
+    _render_summary(console, report, lang, quiet)
+    if report.units is not None:
+        _render_units(console, report.units, lang)
     if not quiet:
         _render_checklist(console, lang)
 
@@ -88,16 +95,85 @@ def _print_indented(console: Console, text: Text, indent: int) -> None:
         console.print(Text(" " * indent) + text, soft_wrap=True)
 
 
-def _render_summary(console: Console, report: Report, lang: str) -> None:
+def _render_summary(console: Console, report: Report, lang: str, quiet: bool) -> None:
     summary = report.summary()
     counts = summary["counts"]
     console.print()
     console.print(Rule(Text(t("summary_title", lang), style="bold"), align="left"))
+    if len(report.submissions) > 1:
+        console.print(_summary_table(report, lang, quiet))
     style = "bold green" if report.passed else "bold red"
     console.print(Text(t(
         "summary_line", lang, submissions=summary["submissions"], passed=summary["passed"],
         failed=summary["failed"], errors=counts["error"], warnings=counts["warning"],
         infos=counts["info"]), style=style))
+
+
+def _summary_table(report: Report, lang: str, quiet: bool = False) -> Table:
+    """One row per submission (with -q, failing ones only), sorted by unit then activity, and
+    a totals row over all of them."""
+    table = Table(show_footer=True, header_style="bold", footer_style="bold",
+                  box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    rows = sorted((s for s in report.submissions if not (quiet and s.passed)), key=_row_order)
+    summary = report.summary()
+    totals = (t("summary_total", lang, count=summary["submissions"]), "",
+              str(summary["photos"]), str(summary["videos"]), human_size(summary["bytes"]),
+              str(summary["counts"]["error"]), str(summary["counts"]["warning"]),
+              t("summary_passed_of", lang, passed=summary["passed"],
+                count=summary["submissions"]))
+    headers = ("unit", "activity", "col_photos", "col_videos", "col_size", "col_errors",
+               "col_warnings", "col_verdict")
+    for index, (key, footer) in enumerate(zip(headers, totals, strict=True)):
+        numeric = 2 <= index <= 6
+        table.add_column(t(key, lang), footer=footer, overflow="fold", no_wrap=index >= 2,
+                         justify="right" if numeric else "left",
+                         min_width=max(len(t(key, lang)), len(footer)) if index > 1 else 8)
+    unknown = t("unknown", lang)
+    for sub in rows:
+        counts = sub.counts
+        verdict = t("verdict_pass" if sub.passed else "verdict_fail", lang)
+        table.add_row(
+            Text(sub.unit or sub.path.rsplit("/", 1)[-1]), Text(sub.activity or unknown),
+            str(sub.kind_count("photo")), str(sub.kind_count("video")),
+            human_size(sub.total_bytes),
+            Text(str(counts["error"]), style="red" if counts["error"] else ""),
+            Text(str(counts["warning"]), style="yellow" if counts["warning"] else ""),
+            Text(verdict, style="bold green" if sub.passed else "bold red"))
+    return table
+
+
+def _row_order(sub: SubmissionResult) -> tuple[bool, str, str, str]:
+    return (sub.unit is None, fold(sub.unit or ""), fold(sub.activity or ""), sub.path)
+
+
+def _render_units(console: Console, units: dict, lang: str) -> None:
+    """Units on the office's list with no submission, then submissions not on the list."""
+    console.print()
+    missing = units["missing"]
+    if not missing:
+        console.print(Text(t("units_all_submitted", lang, count=units["units"]), style="green"))
+    else:
+        console.print(Text(t("units_missing_title", lang, count=len(missing),
+                             total=units["units"]), style="bold red"))
+        table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("#", justify="right")
+        table.add_column(t("unit", lang), overflow="fold")
+        table.add_column(t("activity", lang), overflow="fold")
+        for index, row in enumerate(missing, 1):
+            table.add_row(str(index), Text(row["unit"]),
+                          Text(row["activity"] or t("units_any_activity", lang)))
+        console.print(table)
+    if units["unlisted"]:
+        console.print(Text(t("units_unlisted_title", lang, count=len(units["unlisted"])),
+                           style="bold yellow"))
+        table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column(t("unit", lang), overflow="fold")
+        table.add_column(t("units_path", lang), overflow="fold")
+        table.add_column(t("units_did_you_mean", lang), overflow="fold")
+        for row in units["unlisted"]:
+            table.add_row(Text(row["unit"] or t("unknown", lang)), Text(row["path"]),
+                          Text(row["suggestion"] or "—"))
+        console.print(table)
 
 
 def _render_checklist(console: Console, lang: str) -> None:

@@ -1,0 +1,152 @@
+"""The engine: parallel probing gives the serial result in the serial order, results stream one
+submission at a time, and a facts cache is consulted before probing and filled after."""
+
+from __future__ import annotations
+
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import NOW, run_paths
+
+from mediacheck.engine import discover, iter_results
+from mediacheck.probe import FileFacts, probe
+from mediacheck.profile import load_profile
+from mediacheck.samples.factory import make_photo, make_video
+from mediacheck.scan import MediaFile
+
+SMALL = (64, 48)
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """12 submissions (one of them a ZIP holding two), photos and videos, some broken."""
+    root = tmp_path_factory.mktemp("tree") / "Nhan"
+    for i in range(10):
+        folder = root / f"TH {i:02d}_Khaigiang"
+        folder.mkdir(parents=True)
+        for j in range(3):
+            make_photo(folder / f"IMG_{j}.jpg", size=SMALL, seed=i * 10 + j)
+        if i % 3 == 0:
+            make_video(folder / "VID_1.mp4", width=160, height=90, seconds=1, fps=2, seed=i)
+        if i == 4:
+            (folder / "hong.jpg").write_bytes(b"\xff\xd8\xff\xe0 broken")
+    with zipfile.ZipFile(root / "drive.zip", "w") as archive:
+        for name in ("TH 00_Khaigiang/IMG_0.jpg", "TH 00_Khaigiang/VID_1.mp4"):
+            archive.write(root / name, f"MN A_Tet/{name.rsplit('/', 1)[1]}")
+        archive.write(root / "TH 01_Khaigiang/IMG_0.jpg", "MN B_Tet/IMG_0.jpg")
+    return root
+
+
+def test_parallel_result_equals_serial(tree: Path) -> None:
+    serial = run_paths([tree], jobs=1)
+    for jobs in (2, 5):
+        parallel = run_paths([tree], jobs=jobs)
+        assert [s.to_dict() for s in parallel.submissions] == [
+            s.to_dict() for s in serial.submissions]
+    assert len(serial.submissions) == 12
+    assert any(f["kind"] == "video" and f.get("width") == 160
+               for s in serial.submissions if "drive.zip" in s.path for f in s.files)
+
+
+def test_threads_really_probe_in_parallel(tree: Path) -> None:
+    """With 4 jobs, probes of different files overlap (two are inside probe at once)."""
+    busy, peak, lock = [0], [0], threading.Lock()
+    release = threading.Event()
+
+    def slow_probe(media: MediaFile) -> FileFacts:
+        with lock:
+            busy[0] += 1
+            peak[0] = max(peak[0], busy[0])
+            if busy[0] >= 2:
+                release.set()
+        release.wait(timeout=2)
+        try:
+            return probe(media)
+        finally:
+            with lock:
+                busy[0] -= 1
+
+    run_paths([tree], jobs=4, probe_fn=slow_probe)
+    assert peak[0] >= 2
+
+
+def test_progress_is_called_once_per_file_in_order(tree: Path) -> None:
+    seen: list[str] = []
+    totals: list[int] = []
+    report = run_paths([tree], jobs=3, on_start=totals.append,
+                       on_file=lambda media: seen.append(media.origin))
+    events, _ = discover([tree], load_profile(), "en")
+    expected = [m.origin for e in events for m in e.files]
+    assert seen == expected and totals == [len(expected)]
+    assert sum(len(s.files) for s in report.submissions) == len(expected)
+
+
+def test_results_stream_with_a_bounded_look_ahead(tree: Path) -> None:
+    """After the first result only a bounded number of files have been probed."""
+    probed: list[str] = []
+
+    def counting_probe(media: MediaFile) -> FileFacts:
+        probed.append(media.rel)
+        return probe(media)
+
+    events, _ = discover([tree], load_profile(), "en")
+    results = iter_results(events, load_profile(), "en", now=NOW, jobs=1,
+                           probe_fn=counting_probe)
+    first = next(results)
+    assert first.path == events[0].path
+    total = sum(len(e.files) for e in events)
+    assert len(probed) < total
+    rest = list(results)
+    assert len(rest) == len(events) - 1 and len(probed) == total
+
+
+class FakeCache:
+    """The cache's interface (get before probing, put after), in memory."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, FileFacts] = {}
+        self.gets = 0
+        self.puts = 0
+        self.threads: set[str] = set()
+
+    def get(self, media: MediaFile, key: str | None = None) -> FileFacts | None:
+        self.gets += 1
+        self.threads.add(threading.current_thread().name)
+        return self.store.get(key or media.origin)
+
+    def put(self, media: MediaFile, facts: FileFacts, key: str | None = None) -> None:
+        self.puts += 1
+        self.threads.add(threading.current_thread().name)
+        self.store[key or media.origin] = facts
+
+
+def test_cache_hit_skips_probing_and_gives_the_same_report(tree: Path) -> None:
+    cache = FakeCache()
+    cold = run_paths([tree], jobs=2, cache=cache)
+    files = sum(len(s.files) for s in cold.submissions)
+    assert cache.gets == files and cache.puts == files
+    assert cache.threads == {threading.main_thread().name}
+
+    def no_probe(media: MediaFile) -> FileFacts:
+        raise AssertionError(f"probed {media.rel} despite the cache")
+
+    warm = run_paths([tree], jobs=2, cache=cache, probe_fn=no_probe)
+    assert cache.puts == files
+    assert [s.to_dict() for s in warm.submissions] == [s.to_dict() for s in cold.submissions]
+    assert any("!" in key for key in cache.store)  # ZIP members are cached by their origin
+
+
+def test_archives_are_closed_when_done_or_abandoned(tree: Path) -> None:
+    events, _ = discover([tree / "drive.zip"], load_profile(), "en")
+    (archive,) = {id(a): a for e in events for a in e.archives}.values()
+    assert len(events) == 2 and archive.users == 2
+    results = iter_results(events, load_profile(), "en", now=NOW, jobs=2)
+    next(results)
+    assert archive._zip is not None  # the second submission still reads it
+    results.close()
+    assert archive._zip is None and archive.users == 0
+    events, _ = discover([tree / "drive.zip"], load_profile(), "en")
+    assert len(list(iter_results(events, load_profile(), "en", now=NOW))) == 2
+    assert all(not e.archives for e in events)
