@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
 SCENARIOS = {
     # name: (submissions, photos per submission, videos per submission)
     "event": (50, 6, 1),
@@ -79,7 +83,8 @@ def build_corpus(root: Path, scenario: str) -> Path:
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and peak memory (MiB) of one command, output discarded."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env or ENV)
     _, _, usage = os.wait4(proc.pid, 0)
     proc.returncode = 0
     return time.perf_counter() - start, usage.ru_maxrss // 1024
