@@ -183,9 +183,7 @@ class FactCache:
             return
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executescript(SCHEMA)
+            _set_up(conn)
         except sqlite3.Error as exc:
             conn.close()
             self._fail(_reason(exc), exc)
@@ -283,6 +281,25 @@ class FactCache:
             with contextlib.suppress(sqlite3.Error):
                 self._conn.close()
             self._conn = None
+
+
+def _set_up(conn: sqlite3.Connection) -> None:
+    """Switch to WAL and create the table. Two runs starting on a new cache file at the same
+    moment can get 'database is locked' here at once (switching the journal mode does not
+    always wait on the busy timeout), so this is retried for a few seconds."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.executescript(SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if _reason(exc) != "locked" or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.2)
 
 
 def _reason(exc: sqlite3.Error) -> str:

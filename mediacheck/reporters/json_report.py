@@ -13,5 +13,8 @@ def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = No
     data = report.to_dict()
     if quiet:
         data["submissions"] = [s for s in data["submissions"] if s["verdict"] == "fail"]
-    json.dump(data, stream, ensure_ascii=False, indent=2)
+    # Indented for a person at a terminal; compact otherwise, which lets the json module use
+    # its C encoder (about 10x faster on a report of thousands of files).
+    indent = 2 if getattr(stream, "isatty", lambda: False)() else None
+    stream.write(json.dumps(data, ensure_ascii=False, indent=indent))
     stream.write("\n")
