@@ -10,8 +10,9 @@ and prints mediacheck's wall time as a ratio to each, plus its peak memory (max 
 Scenarios:
   event     (issue 2) 300 12-MP JPEGs with EXIF + 50 MP4s (720p/1080p), in 50 event folders
   district  (issue 4) 200 submissions, ~3,000 files (12 photos + 3 videos each)
-Distinct files are generated once and hard-linked into the folders (same bytes for every tool;
-the duplicate check only compares files within one event, so it does no extra work).
+Distinct files are generated once and copied into the folders, each copy with its own mtime
+(so the fact cache cannot recognise a copy as a moved file: "cold" really is cold; the duplicate
+check only compares files within one event, so it does no extra work).
 
     python bench/bench_check.py --scenario event
     python bench/bench_check.py --scenario district --repeat 3
@@ -26,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -71,13 +73,17 @@ def build_corpus(root: Path, scenario: str) -> Path:
         folder = staging / f"THCS Truong {s:03d}_Khaigiang"
         folder.mkdir(parents=True)
         for j in range(per_photos):
-            src = photos[(s + j) % len(photos)]
-            os.link(src, folder / f"IMG_{s:03d}_{j:02d}.jpg")
+            _copy(photos[(s + j) % len(photos)], folder / f"IMG_{s:03d}_{j:02d}.jpg")
         for j in range(per_videos):
-            src = videos[(s + j) % len(videos)]
-            os.link(src, folder / f"VID_{s:03d}_{j:02d}.mp4")
+            _copy(videos[(s + j) % len(videos)], folder / f"VID_{s:03d}_{j:02d}.mp4")
     staging.rename(tree)
     return tree
+
+
+def _copy(src: Path, dst: Path) -> None:
+    shutil.copyfile(src, dst)
+    stamp = 1_693_900_000 + zlib.crc32(dst.name.encode()) % 1_000_000
+    os.utime(dst, (stamp, stamp))
 
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:

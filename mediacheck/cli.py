@@ -71,7 +71,7 @@ def _common_options(func: Any) -> Any:
               help="The office's list of units (CSV or TXT): who has not submitted yet.")
 @click.option("--activity", default=None, help="The activity the list of units is checked for.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Files probed at once (default: number of CPUs).")
+              help="Files read at once (default 1; try 4 on a network drive).")
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Fact cache file (default: in the user cache folder).")
 @click.option("--no-cache", is_flag=True, default=False, help="Do not use the fact cache.")
