@@ -29,6 +29,18 @@ EVENT = "THCS Pu Nhi_Khaigiang"
 GOOD_SIZE = (1800, 1200)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterable[None]:
+    """The CLI caches facts in the user cache folder by default: keep the tests' own."""
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def profile() -> Profile:
     return load_profile()
