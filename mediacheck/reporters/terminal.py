@@ -64,7 +64,7 @@ def _render_submission(console: Console, sub: SubmissionResult, lang: str) -> No
         (f"{t('activity', lang)}: ", "dim"), sub.activity or unknown, "  ·  ",
         t("files_line", lang, photos=sub.kind_count("photo"), videos=sub.kind_count("video"),
           size=human_size(sub.total_bytes)),
-    ))
+    ), soft_wrap=not console.is_terminal)
     if not sub.findings:
         console.print(Text("  " + t("no_findings", lang), style="green"))
         return
@@ -180,4 +180,4 @@ def _render_checklist(console: Console, lang: str) -> None:
     console.print()
     console.print(Text(t("checklist_title", lang), style="bold"))
     for key in ("checklist_what", "checklist_who", "checklist_how", "checklist_steady"):
-        console.print(Text(f"  ☐ {t(key, lang)}"))
+        _print_indented(console, Text(f"☐ {t(key, lang)}"), 2)
