@@ -55,7 +55,8 @@ def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = No
 def _render_submission(console: Console, sub: SubmissionResult, lang: str) -> None:
     verdict = t("verdict_pass" if sub.passed else "verdict_fail", lang)
     style = "bold green" if sub.passed else "bold red"
-    title = Text.assemble((sub.path, "bold"), "  ", (f" {verdict} ", f"reverse {style}"))
+    # The verdict first: a long path may be cut to the width of the screen, the verdict never.
+    title = Text.assemble((f" {verdict} ", f"reverse {style}"), "  ", (sub.path, "bold"))
     console.print()
     console.print(Rule(title, align="left", style=style))
     unknown = t("unknown", lang)
