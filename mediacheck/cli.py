@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from mediacheck import __version__
-from mediacheck.i18n import resolve_lang, t
+from mediacheck.i18n import help_text, resolve_lang, t
 from mediacheck.profile import ProfileError, load_profile
 from mediacheck.reporters import REPORTERS
 
@@ -33,51 +33,45 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="mediacheck")
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=help_text("help_main"))
+@click.version_option(__version__, prog_name="mediacheck", help=help_text("help_version"))
+@click.help_option("-h", "--help", help=help_text("help_help"))
 def cli() -> None:
-    """Check event photos and videos against Phụ lục 2 before sending them.
-
-    \b
-    mediacheck FOLDER...          check event folders (or a folder of them)
-    mediacheck rules              list the checks of the active profile
-    mediacheck fix FOLDER         build a compliant copy (see `mediacheck fix --help`)
-
-    Exit codes: 0 all pass, 1 some fail, 2 usage error, bad profile or no such path.
-    """
+    """The `mediacheck` command group; its help text is in the catalog (help_main)."""
 
 
 def _common_options(func: Any) -> Any:
     func = click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
-                        help="Message language (default vi, or MEDIACHECK_LANG).")(func)
+                        help=help_text("help_lang"))(func)
     func = click.option("--rules", "rules", metavar="FILE|NAME", default=None,
-                        help="Rules profile: a .toml file or a shipped name (default phuluc2).")(
-        func)
+                        help=help_text("help_rules"))(func)
     return func
 
 
-@cli.command("check")
+@cli.command("check", help=help_text("help_check"))
+@click.help_option("-h", "--help", help=help_text("help_help"))
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default=None,
-              help="Report format (default text).")
+              help=help_text("help_format"))
 @_common_options
-@click.option("--strict/--no-strict", default=None, help="Warnings fail a submission too.")
-@click.option("-q", "--quiet/--no-quiet", default=None, help="Show only failing submissions.")
+@click.option("--strict/--no-strict", default=None, help=help_text("help_strict"))
+@click.option("-q", "--quiet/--no-quiet", default=None, help=help_text("help_quiet"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to FILE instead of the screen.")
+              help=help_text("help_output"))
 @click.option("--summary-csv", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write one CSV row per submission to FILE (opens in Excel).")
+              help=help_text("help_summary_csv"))
 @click.option("--units", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The office's list of units (CSV or TXT): who has not submitted yet.")
-@click.option("--activity", default=None, help="The activity the list of units is checked for.")
+              help=help_text("help_units"))
+@click.option("--activity", default=None, help=help_text("help_activity"))
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Files read at once (default 1; try 4 on a network drive).")
+              help=help_text("help_jobs"))
 @click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Fact cache file (default: in the user cache folder).")
-@click.option("--no-cache", is_flag=True, default=False, help="Do not use the fact cache.")
+              default=None, help=help_text("help_cache"))
+@click.option("--no-cache", is_flag=True, default=False, help=help_text("help_no_cache"))
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
-              help="What makes the exit code 1 (default error; --strict means warning).")
-@click.option("--color/--no-color", default=None, help="Force colour on or off.")
+              help=help_text("help_fail_on"))
+@click.option("--color/--no-color", default=None, help=help_text("help_color"))
 @click.option("--now", hidden=True, default=None, help="Reference time (tests).")
 def check_command(paths: tuple[Path, ...], **options: Any) -> None:
     """Check event folders (PATH that holds photos/videos), folders of them, or Drive ZIPs."""
@@ -183,10 +177,11 @@ def exit_code(report: Any, fail_on: str) -> int:
     return EXIT_PASS if report.passed else EXIT_FAIL
 
 
-@cli.command("rules")
+@cli.command("rules", help=help_text("help_rules_cmd"))
+@click.help_option("-h", "--help", help=help_text("help_help"))
 @_common_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+              show_default=True, help=help_text("help_rules_format"))
 def rules_command(lang: str | None, rules: str | None, fmt: str) -> None:
     """List the checks of the active profile with their severities and options."""
     import json

@@ -55,3 +55,9 @@ def resolve_lang(option: str | None) -> str:
         if candidate and candidate.lower()[:2] in LANGS:
             return candidate.lower()[:2]
     return DEFAULT_LANG
+
+
+def help_text(message_id: str) -> str:
+    """Command-line help in the language of MEDIACHECK_LANG (Vietnamese by default): help is
+    built before the options are parsed, so --lang cannot choose it."""
+    return t(message_id, resolve_lang(None))

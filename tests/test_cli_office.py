@@ -118,3 +118,17 @@ def test_warm_cache_reads_no_media(office: Path, tmp_path: Path) -> None:
             os.replace(hidden / p.name, p)
     assert warm["submissions"][0]["files"] == first["submissions"][0]["files"]
     assert cold["submissions"][0]["verdict"] == "fail"
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("", "Chỉ hiện các bài nộp chưa đạt."), ("en", "Show only failing submissions.")])
+def test_help_follows_mediacheck_lang(lang: str, words: str) -> None:
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    env = {**os.environ, "MEDIACHECK_LANG": lang, "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-m", "mediacheck", "check", "--help"], env=env,
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    assert words in out

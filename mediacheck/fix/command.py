@@ -19,29 +19,29 @@ from typing import Any
 import click
 
 from mediacheck.fix.messages import tr
-from mediacheck.i18n import resolve_lang, t
+from mediacheck.i18n import help_text, resolve_lang, t
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-@click.command("fix")
+@click.command("fix", help=help_text("help_fix"))
+@click.help_option("-h", "--help", help=help_text("help_help"))
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--unit", default=None, help="Unit (school) for the new folder name.")
-@click.option("--activity", default=None, help="Activity for the new folder name.")
+@click.option("--unit", default=None, help=help_text("help_fix_unit"))
+@click.option("--activity", default=None, help=help_text("help_fix_activity"))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="Create the Unit_Activity folder in DIR (default: next to "
-              "SOURCE).")
+              default=None, help=help_text("help_fix_out"))
 @click.option("--apply", "do_apply", is_flag=True,
-              help="Build the new folder (without it: print the plan, write nothing).")
-@click.option("--heic-to-jpeg", is_flag=True, help="Convert HEIC photos to JPEG (EXIF kept).")
-@click.option("--split-scenes", is_flag=True, help="Cut clips longer than 60 s into 30-60 s parts.")
+              help=help_text("help_fix_apply"))
+@click.option("--heic-to-jpeg", is_flag=True, help=help_text("help_fix_heic"))
+@click.option("--split-scenes", is_flag=True, help=help_text("help_fix_split"))
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Videos encoded at once (copies always run several at once).")
-@click.option("--overwrite-output", is_flag=True, help="Replace an existing output folder.")
+              help=help_text("help_fix_jobs"))
+@click.option("--overwrite-output", is_flag=True, help=help_text("help_fix_overwrite"))
 @click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
-              help="Message language (default vi, or MEDIACHECK_LANG).")
+              help=help_text("help_lang"))
 @click.option("--rules", "rules", metavar="FILE|NAME", default=None,
-              help="Rules profile: a .toml file or a shipped name (default phuluc2).")
+              help=help_text("help_rules"))
 def fix_command(source: Path, unit: str | None, activity: str | None, out_dir: Path | None,
                 do_apply: bool, heic_to_jpeg: bool, split_scenes: bool, jobs: int,
                 overwrite_output: bool, lang: str | None, rules: str | None) -> None:
