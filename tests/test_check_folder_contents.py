@@ -70,3 +70,14 @@ def test_empty_folder(tmp_path: Path) -> None:
     folder = tmp_path / EVENT
     folder.mkdir()
     assert of(check_folder(folder), "folder-contents", "empty")
+
+
+def test_symlink_loop_is_named_in_both_languages(event_dir: Path) -> None:
+    import os
+
+    good_photos(event_dir)
+    os.symlink(".", event_dir / "self")
+    for lang in ("en", "vi"):
+        found = of(check_folder(event_dir, lang=lang), "folder-contents", "symlink-loop")
+        assert paths_of(found) == {"self"}
+        assert "self" in found[0].message and "{" not in found[0].message

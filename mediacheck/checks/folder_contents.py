@@ -24,7 +24,8 @@ SCAN_KEYS = {"symlink-loop": "symlink-loop", "unsafe-path": "unsafe-path"}
 def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
     for reason, detail in event.scan_problems:
         key = SCAN_KEYS.get(reason, "unreadable-folder")
-        yield Problem(key, detail if key == "symlink-loop" else None, {"detail": detail})
+        path = detail if key == "symlink-loop" else None
+        yield Problem(key, path, {"detail": detail, "file": detail})
     unreadable = any(SCAN_KEYS.get(r) is None for r, _ in event.scan_problems)
     if not unreadable and not any(f.kind in ("photo", "video") for f in event.files):
         yield Problem("empty", None, {})
