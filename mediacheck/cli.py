@@ -21,6 +21,7 @@ from mediacheck.reporters import REPORTERS
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN_FILES = 6
+FACT_FORMATS = ("json", "html")  # the reports that show each file's metadata
 
 
 class DefaultGroup(click.Group):
@@ -130,7 +131,7 @@ def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, A
                          now=settings["now"], on_start=on_start, on_file=on_file,
                          thumbnails=settings["format"] == "html", units=units,
                          activity=settings.get("activity"), jobs=settings.get("jobs"),
-                         cache=cache)
+                         cache=cache, keep_facts=settings["format"] in FACT_FORMATS)
     finally:
         if cache is not None:
             cache.close()

@@ -109,6 +109,7 @@ def check_event(
     on_file: OnFile | None = None,
     thumbnails: bool = False,
     facts: list[FileFacts] | None = None,
+    keep_facts: bool = True,
 ) -> SubmissionResult:
     """Probe the files of one event folder (unless `facts` are given), run the checks, and give
     its verdict."""
@@ -124,7 +125,7 @@ def check_event(
         scan_problems=event.problems, now=now or datetime.now(),
     )
     unit, activity = split_name(event.name)
-    files = [f.to_dict() for f in facts]
+    files = [f.to_dict() if keep_facts else f.summary() for f in facts]
     if thumbnails:
         from mediacheck.thumbnails import thumbnail_data_uri
 
@@ -199,6 +200,7 @@ def iter_results(
     thumbnails: bool = False,
     jobs: int | None = None,
     cache: Cache | None = None,
+    keep_facts: bool = True,
 ) -> Iterator[SubmissionResult]:
     """Yield each submission's result, in the order given, as soon as it is ready.
 
@@ -207,14 +209,16 @@ def iter_results(
     memory stays flat in the number of submissions. Threads, not processes: PyAV, Pillow and
     file reads release the GIL for most of a probe, ZIP members and test probes need no
     pickling, and a process pool measured no faster (see `_probe_pool`). `on_file` and the
-    cache are called from this thread only, in file order.
+    cache are called from this thread only, in file order. Without `keep_facts` a result keeps
+    only each file's path, kind and size (enough for the text, CSV and CI reports), so a run
+    over thousands of submissions holds their findings, not their metadata.
     """
     workers = max(1, jobs or default_jobs())
     with _probe_pool(workers) as pool:
         for event, facts in _probed(submissions, pool, workers, probe_fn, on_file, cache):
             try:
                 yield check_event(event, profile, lang, strict=strict, now=now,
-                                  thumbnails=thumbnails, facts=facts)
+                                  thumbnails=thumbnails, facts=facts, keep_facts=keep_facts)
             finally:
                 event.release()
 
@@ -317,6 +321,7 @@ def run(
     cache: Cache | None = None,
     units: list[str] | None = None,
     activity: str | None = None,
+    keep_facts: bool = True,
 ) -> Report:
     """Check every submission under `paths` and gather the report.
 
@@ -330,7 +335,8 @@ def run(
     report.problems = problems
     report.submissions.extend(iter_results(
         submissions, profile, lang, strict=strict, now=now, on_file=on_file,
-        probe_fn=probe_fn, thumbnails=thumbnails, jobs=jobs, cache=cache))
+        probe_fn=probe_fn, thumbnails=thumbnails, jobs=jobs, cache=cache,
+        keep_facts=keep_facts))
     if units is not None:
         from mediacheck.units import compare_units
 

@@ -97,6 +97,12 @@ class FileFacts:
             out["display_width"], out["display_height"] = size if size else (None, None)
         return out
 
+    def summary(self) -> dict[str, Any]:
+        """What a report needs of a file when it does not show its metadata."""
+        kind = self.kind if self.kind in ("photo", "video") else "other"
+        return {"path": self.path, "kind": kind,
+                "role": self.kind, "size": self.size}
+
     def to_cache(self) -> dict[str, Any]:
         return asdict(self)
 
