@@ -150,3 +150,19 @@ def test_archives_are_closed_when_done_or_abandoned(tree: Path) -> None:
     events, _ = discover([tree / "drive.zip"], load_profile(), "en")
     assert len(list(iter_results(events, load_profile(), "en", now=NOW))) == 2
     assert all(not e.archives for e in events)
+
+
+def test_without_facts_a_result_keeps_only_what_the_summary_needs(tmp_path: Path) -> None:
+    from conftest import EVENT, good_photos
+
+    from mediacheck.engine import run as run_engine
+    from mediacheck.profile import load_profile
+
+    good_photos(tmp_path / EVENT)
+    full = run_engine([tmp_path], load_profile(), "en").submissions[0]
+    lean = run_engine([tmp_path], load_profile(), "en", keep_facts=False).submissions[0]
+    assert all(set(row) == {"path", "kind", "role", "size"} for row in lean.files)
+    assert "make" in full.files[0]
+    assert lean.kind_count("photo") == full.kind_count("photo") == 3
+    assert lean.total_bytes == full.total_bytes
+    assert [f.to_dict() for f in lean.findings] == [f.to_dict() for f in full.findings]
