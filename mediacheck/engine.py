@@ -31,7 +31,7 @@ OnFile = Callable[[MediaFile], None]
 def stamp(config: CheckConfig, problem: Problem, lang: str) -> Finding:
     """Turn what a check saw into a finding the user reads, with the profile's severity."""
     message = config.messages[problem.key]
-    params = {k: v for k, v in problem.params.items()}
+    params = problem.params
     return Finding(
         check=config.id,
         key=problem.key,

@@ -60,13 +60,11 @@ class ProfileError(Exception):
     """
 
     def __init__(self, file: Path | str, key: str, code: str, **params: Any) -> None:
-        from mediacheck.i18n import t
-
         self.file = str(file)
         self.key = key
         self.code = code
         self.params = params
-        self.reason = t(f"profile_reason_{code.replace('-', '_')}", "en", **params)
+        self.reason = self.localized("en")
         super().__init__(f"{file}: {key}: {self.reason}")
 
     def localized(self, lang: str) -> str:

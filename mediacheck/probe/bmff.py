@@ -12,8 +12,6 @@ import struct
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-CONTAINER_BOXES = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"udta", b"edts"}
-
 
 @dataclass
 class BoxSummary:
@@ -21,11 +19,9 @@ class BoxSummary:
 
     major_brand: str | None = None
     compatible_brands: list[str] = field(default_factory=list)
-    top_level: list[str] = field(default_factory=list)
     truncated: bool = False
     rotation: int = 0
     has_moov: bool = False
-    has_mdat: bool = False
 
 
 def _brand(raw: bytes) -> str:
@@ -55,8 +51,6 @@ def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True) -> BoxS
         if size < header_len:
             summary.truncated = True
             break
-        name = kind.decode("latin-1")
-        summary.top_level.append(name)
         if offset + size > file_size:
             summary.truncated = True
         if kind == b"ftyp":
@@ -71,10 +65,8 @@ def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True) -> BoxS
             if want_rotation and not summary.truncated and size < 64 * 1024 * 1024:
                 fh.seek(offset + header_len)
                 summary.rotation = _rotation_from_moov(fh.read(size - header_len))
-        elif kind == b"mdat":
-            summary.has_mdat = True
         offset += size
-    if offset < file_size and offset + 8 > file_size and offset != file_size:
+    if offset < file_size:  # fewer than 8 bytes left: the start of a box that was cut off
         summary.truncated = True
     return summary
 
