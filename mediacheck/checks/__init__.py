@@ -4,6 +4,10 @@ A check module declares `ID`, `OPTIONS` (name -> type, values come from the prof
 `MESSAGES` (its message keys), and defines `check(event, options)` that yields `Problem`s. It never
 knows its severity or wording: the engine stamps those from the profile. A check with
 `AFTER_OTHERS = True` runs last and sees which files already have errors (`photo-count`).
+A check that reads an expensive probe stage names it in `NEEDS` (`("motion",)`: the video
+motion pass); without those facts (`--quick`) it says nothing. `SHARED_OPTIONS` maps an option
+name to `(other check id, its option or "enabled")`: the profile fills it from that check's
+table, so one threshold is written once.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ CHECK_MODULES = (
     "video_resolution",
     "video_codec",
     "video_duration",
+    "video_scenes",
+    "video_steadiness",
     "drone",
     "submission_size",
     "duplicate",

@@ -1,8 +1,10 @@
 """`video-duration` — Phụ lục 2 §4: each scene lasts 30 seconds to 1 minute.
 
-Each clip is taken as one scene; the profile sets the bounds and a small tolerance (1 s) because
-cameras stop a few frames early or late. A longer clip can be cut into scenes with
-`mediacheck fix --split-scenes`.
+Without the motion facts (`--quick`), each clip is taken as one scene; the profile sets the
+bounds and a small tolerance (1 s) because cameras stop a few frames early or late. A longer
+clip can be cut into scenes with `mediacheck fix --split-scenes`. With the motion facts,
+`video-scenes` judges every scene between the cuts with these same bounds, and this check leaves
+such clips to it (unless `video-scenes` is switched off), so a long clip is reported once.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from mediacheck.checks import EventFacts, Problem
 
 ID = "video-duration"
 OPTIONS = {"min_seconds": float, "max_seconds": float, "tolerance_seconds": float}
+SHARED_OPTIONS = {"scenes_judged": ("video-scenes", "enabled")}
 MESSAGES = ("too-short", "too-long")
 
 
@@ -21,7 +24,7 @@ def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
     tolerance = options["tolerance_seconds"]
     for f in event.videos():
         seconds = f.video.duration
-        if seconds is None:
+        if seconds is None or (options["scenes_judged"] and f.motion is not None):
             continue
         params = {"file": f.path, "seconds": f"{seconds:.0f}",
                   "min": f"{options['min_seconds']:g}", "max": f"{options['max_seconds']:g}"}

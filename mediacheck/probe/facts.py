@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mediacheck.probe.motion import VideoMotion
 
 
 @dataclass
@@ -75,6 +78,7 @@ class FileFacts:
     sha256: str | None = None
     photo: PhotoFacts | None = None
     video: VideoFacts | None = None
+    motion: VideoMotion | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON `files` entry: kind is photo, video or other; facts flattened beside it."""
@@ -95,6 +99,9 @@ class FileFacts:
             out.update(vars(self.video))
             size = self.video.display_size
             out["display_width"], out["display_height"] = size if size else (None, None)
+        if self.motion is not None:
+            # cuts, scenes, shake, angles; the filmstrip pictures stay out of the JSON rows.
+            out.update(self.motion.report_fields())
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -110,8 +117,14 @@ class FileFacts:
     def from_cache(cls, data: dict[str, Any]) -> FileFacts:
         data = dict(data)
         photo, video = data.pop("photo", None), data.pop("video", None)
+        motion = data.pop("motion", None)
+        if motion:
+            from mediacheck.probe.motion import VideoMotion
+
+            motion = VideoMotion.from_dict(motion)
         return cls(
             **data,
             photo=PhotoFacts(**photo) if photo else None,
             video=VideoFacts(**video) if video else None,
+            motion=motion or None,
         )

@@ -1,0 +1,77 @@
+"""`video-scenes` — Phụ lục 2 §4: each scene lasts 30 s to 1 min, from 1-2 camera angles.
+
+A scene ("cảnh quay") is a stretch of video between two hard cuts, found in the pictures by the
+motion pass (`mediacheck.probe.motion`). Each scene — not each clip — must last between the
+bounds of `video-duration` (read from that check's table, so 30 and 60 are written once), with
+its tolerance. A clip filmed from more than `max_angles` camera positions is a warning too.
+
+When the motion facts are present, `video-duration` leaves the clip to this check, so a long
+clip holding several scenes is reported once, scene by scene. Without them (`--quick`) this
+check says nothing and `video-duration` judges whole clips. A clip whose decoding stopped
+half-way gets a notice; its last scene is not judged, since its real end is unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from mediacheck.checks import EventFacts, Problem
+
+ID = "video-scenes"
+NEEDS = ("motion",)
+OPTIONS = {"max_angles": int, "max_listed": int}
+SHARED_OPTIONS = {
+    "min_seconds": ("video-duration", "min_seconds"),
+    "max_seconds": ("video-duration", "max_seconds"),
+    "tolerance_seconds": ("video-duration", "tolerance_seconds"),
+}
+MESSAGES = ("scene-too-short", "scene-too-long", "too-many-angles", "incomplete")
+
+
+def clock(seconds: float) -> str:
+    """Seconds as a player shows them: 0:07, 1:05, 1:02:03."""
+    total = int(seconds + 0.5)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
+    for f in event.videos():
+        motion = f.motion
+        if motion is None:
+            continue
+        base = {"file": f.path, "min": f"{options['min_seconds']:g}",
+                "max": f"{options['max_seconds']:g}"}
+        scenes = motion.scenes if motion.complete else motion.scenes[:-1]
+        short, long = _out_of_bounds(scenes, options)
+        for key, found in (("scene-too-short", short), ("scene-too-long", long)):
+            if found:
+                yield Problem(key, f.path, {**base, "count": str(len(found)),
+                                            "scenes": _listing(found, options["max_listed"])})
+        if motion.angles > options["max_angles"]:
+            yield Problem("too-many-angles", f.path, {**base, "angles": str(motion.angles),
+                                                      "max_angles": str(options["max_angles"])})
+        if not motion.complete:
+            duration = f.video.duration
+            yield Problem("incomplete", f.path, {
+                **base, "until": clock(motion.analysed_until),
+                "duration": clock(duration) if duration else "?",
+                "detail": motion.error or ""})
+
+
+def _out_of_bounds(scenes: list[dict[str, Any]], options: dict[str, Any]
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    tolerance = options["tolerance_seconds"]
+    short = [s for s in scenes if s["end"] - s["start"] < options["min_seconds"] - tolerance]
+    long = [s for s in scenes if s["end"] - s["start"] > options["max_seconds"] + tolerance]
+    return short, long
+
+
+def _listing(scenes: list[dict[str, Any]], limit: int) -> str:
+    """'0:00–0:12 (12 s), 0:12–0:20 (8 s)…': the first `limit` scenes, the rest counted."""
+    parts = [f"{clock(s['start'])}–{clock(s['end'])} ({s['end'] - s['start']:.0f} s)"
+             for s in scenes[:limit]]
+    more = len(scenes) - limit
+    return ", ".join(parts) + (f", … (+{more})" if more > 0 else "")

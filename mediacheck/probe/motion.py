@@ -1,0 +1,602 @@
+"""The video motion analysis: one decoding pass gives the cuts, the scenes between them, the
+camera shake of each scene and which scenes share a camera angle (Phụ lục 2 §4: "each scene
+lasts 30 s - 1 min, from 1-2 camera angles"; "use a tripod to avoid shaking").
+
+Cost is the point of the design: a teacher's clip is decoded once, as cheaply as FFmpeg lets us,
+and every measurement is made on a grey picture whose long side is 160 pixels.
+
+- Decoding: frame threads; the deblocking filter is skipped (it only polishes detail far finer
+  than 160 pixels), and so are H.264/HEVC frames that no other frame refers to (B-frames of a
+  camera that writes them): they are never needed.
+- Camera motion: the shift between consecutive pictures by phase correlation (sub-pixel, robust
+  to people moving in front of a still background). The camera's path is the running sum of
+  the shifts; a pan or a slow sway is that path smoothed over `SMOOTH_SECONDS`, and the shake
+  is what is left: the RMS distance between the path and its smoothed self, in percent of the
+  picture's diagonal (so it does not depend on the resolution). A zoom moves the picture
+  symmetrically and gives no shift. Exact repeats of a frame (a 24 fps film shown at 30 fps)
+  are skipped, since they would turn a smooth pan into a staircase.
+- Cuts: each picture is compared with the previous one moved by the measured shift (normalised
+  cross-correlation: a pan does not change it, and neither does a flash's brightness), plus
+  the change of its colour histogram. A cut is a jump far above the level of the surrounding
+  second (an adaptive threshold: a fast pan raises the level around it), confirmed by comparing
+  the pictures two and three frames apart: after a flash the picture comes back, after a cut
+  it does not.
+- Camera angles: each scene's average colour layout (an 8x6 grid); scenes whose layouts are
+  close were filmed from the same place with the same framing and get the same angle id.
+
+Everything in `VideoMotion` is plain JSON data, so the facts cache stores it as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections import deque
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import numpy as np
+
+from mediacheck.probe.facts import VideoFacts
+
+# Bump when the analysis changes what it measures, so cached motion facts are recomputed.
+STAGE_VERSION = 1
+
+ANALYSIS_SIDE = 160          # long side of the grey picture motion is measured on, in pixels
+SMOOTH_SECONDS = 0.75        # a camera path smoothed over this long is the intended movement
+REPEAT_SHARE = 0.1           # a frame changing < 10% of the clip's usual change is a repeat
+REPEAT_MAX = 0.5             # ... and by less than this (mean detail difference, grey levels)
+FLAT_DETAIL = 0.3            # detail (grey levels RMS) under which a picture is flat
+CUT_MIN_DISTANCE = 0.35      # a cut changes at least this much of the picture's structure
+CUT_RATIO = 3.0              # ... and this many times more than the surrounding second
+CUT_WINDOW_SECONDS = 1.0
+CUT_CONFIRM = 0.6            # pictures 2-3 frames apart keep this share of the jump (no flash)
+MIN_SCENE_SECONDS = 0.25     # two cuts closer than this are one transition
+ANGLE_DISTANCE = 0.25        # layout difference (share of the contrast) under which angles match
+LAYOUT_GRID = (8, 6)
+FILMSTRIP_SIDE = 160         # long side of each scene's representative picture
+FILMSTRIP_QUALITY = 70
+FILMSTRIP_EVERY_SECONDS = 1.0
+SERIES_POINTS = 100
+COMPLETE_TOLERANCE_SECONDS = 1.0
+
+
+class MotionUnreadable(Exception):
+    """Nothing at all could be decoded; `reason` says why (no-video-stream, corrupt, no-frames)."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class VideoMotion:
+    """What the motion pass found in one video. Times are seconds from the first frame shown.
+
+    `scenes` are the stretches between cuts: `{start, end, shake, angle}`, `shake` in percent of
+    the picture's diagonal (None when the scene is too short to measure), `angle` an id shared
+    by scenes filmed from the same place. `shake` is the worst scene's. `filmstrip` holds one
+    small JPEG per scene (base64), `shake_series` `[time, shake]` points for a plot; neither
+    goes into the JSON report. `complete` is False when decoding stopped before the end
+    (`analysed_until` < the duration), with the reason in `error`.
+    """
+
+    cuts: list[float] = field(default_factory=list)
+    scenes: list[dict[str, Any]] = field(default_factory=list)
+    shake: float | None = None
+    angles: int = 0
+    analysed_until: float = 0.0
+    complete: bool = True
+    error: str | None = None
+    frames: int = 0
+    filmstrip: list[str] = field(default_factory=list)
+    shake_series: list[list[float]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VideoMotion:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    def report_fields(self) -> dict[str, Any]:
+        """The part that belongs in a JSON report's `files` row (no pictures, no series)."""
+        return {
+            "cuts": list(self.cuts),
+            "scenes": [{k: s[k] for k in ("start", "end", "shake", "angle")} for s in self.scenes],
+            "shake": self.shake,
+            "angles": self.angles,
+            "analysed_until": self.analysed_until,
+            "motion_complete": self.complete,
+            "motion_error": self.error,
+        }
+
+    def filmstrip_jpeg(self, index: int) -> bytes:
+        """The representative picture of scene `index`, as JPEG bytes."""
+        return base64.b64decode(self.filmstrip[index])
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def analyse_video(source: str | Path | BinaryIO, video: VideoFacts) -> VideoMotion:
+    """Decode the video once and measure its cuts, scenes, shake and camera angles.
+
+    `source` is a path (fastest: FFmpeg reads the file itself) or a binary file object (a ZIP
+    member). A file that stops decoding half-way gives what was measured up to there, with
+    `complete=False` and the reason in `error`. Raises `MotionUnreadable` only when not a
+    single frame can be decoded.
+    """
+    import av
+
+    try:
+        container = _open(source)
+    except (av.FFmpegError, OSError, ValueError) as exc:
+        raise MotionUnreadable("corrupt", str(exc)[:200]) from exc
+    with container:
+        stream = next(iter(container.streams.video), None)
+        if stream is None:
+            raise MotionUnreadable("no-video-stream")
+        _configure(stream)
+        analyser = _Analyser(video.rotation, video.fps or _rate(stream))
+        error = _decode_all(container, stream, analyser)
+    if analyser.count == 0:
+        raise MotionUnreadable("no-frames", error or "")
+    return analyser.finish(video.duration, error)
+
+
+def _open(source: str | Path | BinaryIO):
+    import av
+
+    if isinstance(source, (str, Path)):
+        # 'file:' keeps a name such as 'concat:x.mp4' a plain file for FFmpeg.
+        return av.open("file:" + str(Path(source).resolve()), metadata_errors="replace")
+    source.seek(0)
+    return av.open(source, metadata_errors="replace")
+
+
+def _configure(stream) -> None:
+    """Frame threads; skip what a 160-pixel picture never needs (see the module docstring)."""
+    ctx = stream.codec_context
+    ctx.thread_type = "AUTO"
+    ctx.thread_count = 0
+    if ctx.name in ("h264", "hevc"):
+        ctx.skip_frame = "NONREF"
+    if max(ctx.width or 0, ctx.height or 0) >= 4 * ANALYSIS_SIDE:
+        # Its 8-pixel blocks are smaller than a pixel of the analysed picture.
+        ctx.options = {"skip_loop_filter": "all"}
+
+
+def _rate(stream) -> float:
+    rate = stream.average_rate or stream.guessed_rate
+    return float(rate) if rate else 30.0
+
+
+def _decode_all(container, stream, analyser: _Analyser) -> str | None:
+    """Feed every decodable frame to the analyser; the reason decoding stopped early, if it did.
+
+    A damaged packet here and there is skipped (players do the same); many in a row, or a
+    demuxer error, end the pass.
+    """
+    import av
+
+    failures, first_error = 0, None
+    try:
+        for packet in container.demux(stream):
+            try:
+                frames = packet.decode()
+            except av.FFmpegError as exc:
+                failures += 1
+                first_error = first_error or _describe(exc)
+                if failures >= 25:
+                    return first_error
+                continue
+            failures = 0
+            for frame in frames:
+                analyser.add(frame)
+    except (av.FFmpegError, OSError, MemoryError) as exc:
+        return _describe(exc)
+    return None
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+# --------------------------------------------------------------------------- per frame
+
+
+@dataclass
+class _Picture:
+    """One analysed frame, small: grey picture (float32), colour histogram, layout grid."""
+
+    index: int
+    time: float
+    grey: np.ndarray          # windowed for phase correlation
+    detail: np.ndarray        # band-passed: edges and texture, without noise or lighting
+    hist: np.ndarray
+    layout: np.ndarray
+
+
+class _Analyser:
+    """Receives decoded frames in display order; keeps only small numbers per frame."""
+
+    def __init__(self, rotation: int, fps: float) -> None:
+        self.rotation = rotation % 360
+        self.frame_seconds = 1.0 / fps if fps > 0 else 1 / 30
+        self.count = 0
+        self.first_time: float | None = None
+        self.last_time = 0.0
+        self.size: tuple[int, int] | None = None
+        self.window: np.ndarray | None = None
+        self.recent: deque[_Picture] = deque(maxlen=6)
+        # per transition i (frame i-1 -> frame i)
+        self.times: list[float] = []
+        self.shifts: list[tuple[float, float]] = []
+        self.distance: list[float] = []
+        self.hist_change: list[float] = []
+        self.confirm: dict[int, float] = {}
+        self.pending: list[int] = []
+        self.layouts: list[np.ndarray] = []    # per analysed frame (uint8 grids)
+        self.layout_times: list[float] = []
+        self.thumbs: list[tuple[float, str]] = []
+        self.next_thumb = 0.0
+        self.typical_change: float | None = None
+
+    # -- intake
+
+    def add(self, frame) -> None:
+        time = self._time(frame)
+        grey, chroma = _small_planes(frame, self._target(frame))
+        picture = _picture(self.count, time, grey, chroma, self.window)
+        prev = self.recent[-1] if self.recent else None
+        if prev is not None and self._repeats(picture, prev):
+            self.last_time = time
+            return
+        self.count += 1
+        self.last_time = time
+        self.layouts.append(picture.layout)
+        self.layout_times.append(time)
+        if prev is not None:
+            self._transition(prev, picture)
+        self._confirm_pending(picture)
+        self.recent.append(picture)
+        if time >= self.next_thumb or self._just_cut():
+            self.thumbs.append((time, _thumbnail(frame, self.rotation)))
+            self.next_thumb = time + FILMSTRIP_EVERY_SECONDS
+
+    def _repeats(self, picture: _Picture, prev: _Picture) -> bool:
+        """The same picture again: a film's 24 frames per second shown at 30 repeats every
+        fourth one, which would turn a smooth pan into a staircase. A repeat differs from the
+        previous frame far less than frames usually differ from each other in this clip."""
+        change = float(np.mean(np.abs(picture.detail - prev.detail)))
+        typical = self.typical_change
+        self.typical_change = change if typical is None else (
+            typical if change < REPEAT_SHARE * typical else 0.8 * typical + 0.2 * change)
+        return typical is not None and change < min(REPEAT_SHARE * typical, REPEAT_MAX)
+
+    def _time(self, frame) -> float:
+        raw = frame.time
+        if raw is None:
+            raw = self.last_time + self.frame_seconds if self.count else 0.0
+        if self.first_time is None:
+            self.first_time = float(raw)
+        return float(raw) - self.first_time
+
+    def _target(self, frame) -> tuple[int, int]:
+        if self.size is None:
+            w, h = frame.width, frame.height
+            scale = min(1.0, ANALYSIS_SIDE / max(w, h))
+            self.size = (max(16, round(w * scale / 2) * 2), max(16, round(h * scale / 2) * 2))
+            import cv2
+
+            self.window = cv2.createHanningWindow(self.size, cv2.CV_32F)
+        return self.size
+
+    def _transition(self, prev: _Picture, cur: _Picture) -> None:
+        (dx, dy), distance = _compare(prev, cur)
+        index = len(self.times)
+        self.times.append(cur.time)
+        self.shifts.append((dx, dy))
+        self.distance.append(distance)
+        change = float(np.abs(cur.hist - prev.hist).sum()) / 6.0
+        self.hist_change.append(change)
+        if distance >= CUT_MIN_DISTANCE or change >= 0.5:
+            self.pending.append(index)
+
+    def _confirm_pending(self, cur: _Picture) -> None:
+        """A candidate cut between frames k and k+1 is confirmed when frames k-2..k still differ
+        from frames k+1..k+3 (all pairs but the jump itself): after a flash of one or two frames
+        the picture comes back, after a cut it does not. Keeps the least difference seen."""
+        if not self.pending:
+            return
+        keep = []
+        for k in self.pending:
+            if cur.index > k + 3:
+                continue
+            for before in self.recent:
+                if k - 2 <= before.index <= k and (before.index, cur.index) != (k, k + 1):
+                    _, distance = _compare(before, cur)
+                    self.confirm[k] = min(self.confirm.get(k, distance), distance)
+            if cur.index < k + 3:
+                keep.append(k)
+        self.pending = keep
+
+    def _just_cut(self) -> bool:
+        return bool(self.pending) and self.pending[-1] == len(self.times) - 1
+
+    # -- after the pass
+
+    def finish(self, duration: float | None, error: str | None) -> VideoMotion:
+        until = round(self.last_time + self.frame_seconds, 3)
+        complete = error is None and (
+            duration is None or until >= duration - COMPLETE_TOLERANCE_SECONDS)
+        if error is None and not complete:
+            error = f"decoding ended at {until:.1f} s of {duration:.1f} s"
+        cuts = self._cuts()
+        bounds = [0.0, *cuts, until]
+        scenes, series = self._scenes(bounds)
+        angles = _assign_angles(self._scene_layouts(bounds))
+        for scene, angle in zip(scenes, angles, strict=True):
+            scene["angle"] = angle
+        shakes = [s["shake"] for s in scenes if s["shake"] is not None]
+        return VideoMotion(
+            cuts=[round(c, 3) for c in cuts],
+            scenes=scenes,
+            shake=max(shakes) if shakes else None,
+            angles=len(set(angles)),
+            analysed_until=until,
+            complete=complete,
+            error=error,
+            frames=self.count,
+            filmstrip=self._filmstrip(bounds),
+            shake_series=_downsample(series, until),
+        )
+
+    def _cuts(self) -> list[float]:
+        distance = np.asarray(self.distance)
+        times = np.asarray(self.times)
+        cuts: list[tuple[float, float]] = []
+        for index in np.flatnonzero(distance >= CUT_MIN_DISTANCE):
+            level = _surrounding_level(distance, times, int(index))
+            jump = distance[index]
+            confirmed = self.confirm.get(int(index), jump) >= CUT_CONFIRM * jump
+            if jump >= CUT_RATIO * level and confirmed:
+                time = float(times[index])
+                if cuts and time - cuts[-1][0] < MIN_SCENE_SECONDS:
+                    if jump > cuts[-1][1]:
+                        cuts[-1] = (time, jump)
+                    continue
+                cuts.append((time, float(jump)))
+        return [t for t, _ in cuts]
+
+    def _scenes(self, bounds: list[float]
+                ) -> tuple[list[dict[str, Any]], list[tuple[float, float]]]:
+        times = np.asarray(self.times)
+        shifts = np.asarray(self.shifts).reshape(-1, 2)
+        diagonal = math.hypot(*self.size) if self.size else 1.0
+        scenes, series = [], []
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            inside = (times > start + 1e-6) & (times < end - 1e-6)
+            shake, grid, residual = _shake(times[inside], shifts[inside] / diagonal * 100)
+            series.extend(zip(grid.tolist(), residual.tolist(), strict=True))
+            scenes.append({"start": round(start, 3), "end": round(end, 3),
+                           "shake": None if shake is None else round(shake, 3)})
+        return scenes, series
+
+    def _scene_layouts(self, bounds: list[float]) -> list[np.ndarray | None]:
+        times = np.asarray(self.layout_times)
+        layouts = np.asarray(self.layouts, dtype=np.float32)
+        out: list[np.ndarray | None] = []
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            inside = (times >= start - 1e-6) & (times < end - 1e-6)
+            out.append(layouts[inside].mean(axis=0) if inside.any() else None)
+        return out
+
+    def _filmstrip(self, bounds: list[float]) -> list[str]:
+        """The stored thumbnail nearest each scene's middle (inside the scene when one is)."""
+        strip = []
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            middle = (start + end) / 2
+            inside = [t for t in self.thumbs if start - 1e-6 <= t[0] < end - 1e-6] or self.thumbs
+            strip.append(min(inside, key=lambda t: abs(t[0] - middle))[1] if inside else "")
+        return strip
+
+
+def _small_planes(frame, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The grey picture at `size` and the two colour planes at a quarter of it (uint8).
+
+    8-bit planar YUV is read in place (a strided view halves the work of the area resize);
+    anything else (10-bit, RGB, palette) is converted by FFmpeg first.
+    """
+    import cv2
+
+    if frame.format.name not in _PLANAR_8BIT:
+        frame = frame.reformat(width=size[0] * 2, height=size[1] * 2, format="yuv420p")
+    planes = [_plane_array(p) for p in frame.planes[:3]]
+    grey = _shrink(planes[0], size, cv2)
+    chroma_size = (max(4, size[0] // 4), max(4, size[1] // 4))
+    if len(planes) < 3:
+        chroma = np.full((chroma_size[1], chroma_size[0], 2), 128, np.uint8)
+    else:
+        chroma = np.dstack([_shrink(p, chroma_size, cv2) for p in planes[1:3]])
+    return grey, chroma
+
+
+_PLANAR_8BIT = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p",
+                          "yuv411p", "yuv440p", "yuvj440p", "yuv410p", "gray"})
+
+
+def _plane_array(plane) -> np.ndarray:
+    data = np.frombuffer(plane, np.uint8)
+    return data.reshape(plane.height, plane.line_size)[:, : plane.width]
+
+
+def _shrink(plane: np.ndarray, size: tuple[int, int], cv2) -> np.ndarray:
+    h, w = plane.shape
+    step = max(1, min(w // (2 * size[0]), h // (2 * size[1])))
+    if step > 1:
+        plane = plane[::step, ::step]
+    return cv2.resize(np.ascontiguousarray(plane), size, interpolation=cv2.INTER_AREA)
+
+
+def _histogram(grey: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    """16 grey and 2x8 colour bins, each channel summing to 1."""
+    y = np.bincount((grey >> 4).ravel(), minlength=16) / grey.size
+    u = np.bincount((chroma[..., 0] >> 5).ravel(), minlength=8) / chroma[..., 0].size
+    v = np.bincount((chroma[..., 1] >> 5).ravel(), minlength=8) / chroma[..., 1].size
+    return np.concatenate([y, u, v])
+
+
+def _layout(grey: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    import cv2
+
+    g = cv2.resize(grey, LAYOUT_GRID, interpolation=cv2.INTER_AREA)
+    c = cv2.resize(chroma, LAYOUT_GRID, interpolation=cv2.INTER_AREA)
+    return np.dstack([g, c]).astype(np.uint8)
+
+
+def _picture(index: int, time: float, grey: np.ndarray, chroma: np.ndarray,
+             window: np.ndarray) -> _Picture:
+    import cv2
+
+    flat = grey.astype(np.float32)
+    detail = cv2.GaussianBlur(flat, (0, 0), 1.0) - cv2.GaussianBlur(flat, (0, 0), 4.0)
+    return _Picture(index, time, flat * window, detail, _histogram(grey, chroma),
+                    _layout(grey, chroma))
+
+
+def _compare(a: _Picture, b: _Picture) -> tuple[tuple[float, float], float]:
+    """The shift from `a` to `b` and how different their detail is once `a` is moved by it:
+    1 - normalised cross-correlation of the band-passed pictures over the overlap (0: same
+    picture, ~1: unrelated). Band-passing keeps a cut between two landscapes with the same
+    sky-over-ground layout from looking alike, and a flash's brightness out of it.
+
+    The Hann window is applied beforehand, not passed to `cv2.phaseCorrelate`: OpenCV 5.0.0
+    multiplies the caller's arrays by it in place."""
+    import cv2
+
+    (dx, dy), _ = cv2.phaseCorrelate(a.grey, b.grey)
+    h, w = a.detail.shape
+    if abs(dx) >= w / 3 or abs(dy) >= h / 3:
+        dx = dy = 0.0
+    mx, my = int(abs(dx)) + 2 + w // 10, int(abs(dy)) + 2 + h // 10
+    moved = cv2.warpAffine(a.detail, np.float32([[1, 0, dx], [0, 1, dy]]), (w, h))
+    pa, pb = moved[my:h - my, mx:w - mx], b.detail[my:h - my, mx:w - mx]
+    spread = float(np.sqrt((pa * pa).mean() * (pb * pb).mean()))
+    if spread < FLAT_DETAIL:
+        # Flat pictures (black, a plain wall): no detail to compare, use the histograms.
+        return (float(dx), float(dy)), float(np.abs(a.hist - b.hist).sum()) / 3.0
+    return (float(dx), float(dy)), 1.0 - float((pa * pb).mean()) / spread
+
+
+def _thumbnail(frame, rotation: int) -> str:
+    import cv2
+
+    scale = FILMSTRIP_SIDE / max(frame.width, frame.height)
+    w, h = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
+    picture = frame.to_ndarray(width=w, height=h, format="bgr24")
+    turn = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    if rotation in turn:
+        picture = cv2.rotate(picture, turn[rotation])
+    ok, jpeg = cv2.imencode(".jpg", picture, [cv2.IMWRITE_JPEG_QUALITY, FILMSTRIP_QUALITY])
+    return base64.b64encode(jpeg.tobytes()).decode("ascii") if ok else ""
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def _surrounding_level(distance: np.ndarray, times: np.ndarray, index: int) -> float:
+    """The typical change around transition `index` (its second before and after, without it
+    and its direct neighbours): a pan or a crowd keeps it high, a still shot low."""
+    t = times[index]
+    lo = np.searchsorted(times, t - CUT_WINDOW_SECONDS)
+    hi = np.searchsorted(times, t + CUT_WINDOW_SECONDS, side="right")
+    around = np.concatenate([distance[lo:max(lo, index - 1)], distance[index + 2:hi]])
+    if around.size == 0:
+        return 0.0
+    return float(np.percentile(around, 75))
+
+
+def _shake(times: np.ndarray, steps: np.ndarray) -> tuple[float | None, np.ndarray, np.ndarray]:
+    """Shake of one scene from its frame-to-frame shifts (percent of the diagonal).
+
+    The camera path (running sum of the shifts) is put on a regular time grid and smoothed by
+    a local quadratic fit over `SMOOTH_SECONDS` (Savitzky-Golay): a quadratic follows a pan
+    that speeds up or slows down, where a moving average would lag behind it and count the
+    lag as shake. The shake is the RMS distance between the path and its smoothed self.
+    Returns it (None for a scene too short to tell), and the grid times and residuals."""
+    if len(times) < 3 or times[-1] - times[0] < SMOOTH_SECONDS:
+        return None, np.zeros(0), np.zeros(0)
+    path = np.cumsum(steps, axis=0)
+    dt = max(float(np.median(np.diff(times))), 1 / 120)
+    grid = np.arange(times[0], times[-1] + dt / 2, dt)
+    on_grid = np.stack([np.interp(grid, times, path[:, a]) for a in range(2)], axis=1)
+    half = max(2, round(SMOOTH_SECONDS / 2 / dt))
+    smooth = np.stack([_quadratic_smooth(on_grid[:, a], half) for a in range(2)], axis=1)
+    residual = np.sqrt(np.sum((on_grid - smooth) ** 2, axis=1))
+    return float(np.sqrt(np.mean(residual**2))), grid, residual
+
+
+def _quadratic_smooth(values: np.ndarray, half: int) -> np.ndarray:
+    """Savitzky-Golay smoothing (order 2, window 2*half+1); the ends are the quadratic fitted
+    to the first and last windows, so a pan is followed right to the scene's edges."""
+    n, width = len(values), 2 * half + 1
+    x = np.arange(n, dtype=float)
+    if n <= width:
+        return np.polyval(np.polyfit(x, values, 2), x)
+    k = np.arange(-half, half + 1, dtype=float)
+    m = float(half)
+    weights = (3 * (3 * m * m + 3 * m - 1) - 15 * k * k) / (
+        (2 * m + 1) * (4 * m * m + 4 * m - 3))
+    out = np.empty(n)
+    out[half:n - half] = np.convolve(values, weights[::-1], mode="valid")
+    out[:half] = np.polyval(np.polyfit(x[:width], values[:width], 2), x[:half])
+    out[n - half:] = np.polyval(np.polyfit(x[-width:], values[-width:], 2), x[n - half:])
+    return out
+
+
+def _assign_angles(layouts: list[np.ndarray | None]) -> list[int]:
+    """Give each scene an angle id: that of the first earlier angle whose layout is close
+    (`_layout_gap` under `ANGLE_DISTANCE`), else a new one."""
+    known: list[np.ndarray] = []
+    ids: list[int] = []
+    for layout in layouts:
+        if layout is None:               # a scene without a frame of its own: the one before
+            ids.append(ids[-1] if ids else 0)
+            continue
+        gaps = [_layout_gap(layout, k) for k in known]
+        best = int(np.argmin(gaps)) if gaps else -1
+        if best >= 0 and gaps[best] < ANGLE_DISTANCE:
+            ids.append(best)
+        else:
+            known.append(layout)
+            ids.append(len(known) - 1)
+    return ids
+
+
+def _layout_gap(a: np.ndarray, b: np.ndarray) -> float:
+    """How different two scenes' average layouts are, relative to their contrast: a dim hall
+    filmed from two places differs by few grey levels, but by as much of its contrast."""
+    contrast = 0.5 * (float(a[..., 0].std()) + float(b[..., 0].std())) + 4.0
+    return float(np.mean(np.abs(a - b))) / contrast
+
+
+def _downsample(series: list[tuple[float, float]], until: float) -> list[list[float]]:
+    """At most `SERIES_POINTS` points: the RMS shake of each equal slice of time."""
+    if not series:
+        return []
+    data = np.asarray(series)
+    bins = min(SERIES_POINTS, len(data))
+    edges = np.linspace(0.0, max(until, float(data[-1, 0])) + 1e-9, bins + 1)
+    which = np.clip(np.searchsorted(edges, data[:, 0], side="right") - 1, 0, bins - 1)
+    out = []
+    for b in range(bins):
+        values = data[which == b, 1]
+        if values.size:
+            out.append([round(float((edges[b] + edges[b + 1]) / 2), 2),
+                        round(float(np.sqrt(np.mean(values**2))), 3)])
+    return out
