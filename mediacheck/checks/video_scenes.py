@@ -8,7 +8,8 @@ its tolerance. A clip filmed from more than `max_angles` camera positions is a w
 When the motion facts are present, `video-duration` leaves the clip to this check, so a long
 clip holding several scenes is reported once, scene by scene. Without them (`--quick`) this
 check says nothing and `video-duration` judges whole clips. A clip whose decoding stopped
-half-way gets a notice; its last scene is not judged, since its real end is unknown.
+half-way gets a notice (its last scene is not judged, since its real end is unknown), and so
+does one with damaged frames that decoding got past (its cuts there may be false).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ SHARED_OPTIONS = {
     "max_seconds": ("video-duration", "max_seconds"),
     "tolerance_seconds": ("video-duration", "tolerance_seconds"),
 }
-MESSAGES = ("scene-too-short", "scene-too-long", "too-many-angles", "incomplete")
+MESSAGES = ("scene-too-short", "scene-too-long", "too-many-angles", "incomplete", "damaged")
 
 
 def clock(seconds: float) -> str:
@@ -59,6 +60,9 @@ def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
                 **base, "until": clock(motion.analysed_until),
                 "duration": clock(duration) if duration else "?",
                 "detail": motion.error or ""})
+        elif motion.damaged:
+            yield Problem("damaged", f.path, {
+                **base, "count": str(motion.damaged), "at": clock(motion.damaged_at or 0.0)})
 
 
 def _out_of_bounds(scenes: list[dict[str, Any]], options: dict[str, Any]

@@ -57,9 +57,10 @@ ANGLE_DISTANCE = 0.25        # layout difference (share of the contrast) under w
 LAYOUT_GRID = (8, 6)
 FILMSTRIP_SIDE = 160         # long side of each scene's representative picture
 FILMSTRIP_QUALITY = 70
-FILMSTRIP_EVERY_SECONDS = 1.0
+FILMSTRIP_EVERY_SECONDS = 2.0
 SERIES_POINTS = 100
 COMPLETE_TOLERANCE_SECONDS = 1.0
+MAX_FAILURES_IN_A_ROW = 25   # undecodable packets in a row that end the pass
 
 
 class MotionUnreadable(Exception):
@@ -80,7 +81,8 @@ class VideoMotion:
     by scenes filmed from the same place. `shake` is the worst scene's. `filmstrip` holds one
     small JPEG per scene (base64), `shake_series` `[time, shake]` points for a plot; neither
     goes into the JSON report. `complete` is False when decoding stopped before the end
-    (`analysed_until` < the duration), with the reason in `error`.
+    (`analysed_until` < the duration), with the reason in `error`; `damaged` counts packets
+    or frames that could not be decoded cleanly but were got past (the first at `damaged_at`).
     """
 
     cuts: list[float] = field(default_factory=list)
@@ -90,6 +92,8 @@ class VideoMotion:
     analysed_until: float = 0.0
     complete: bool = True
     error: str | None = None
+    damaged: int = 0
+    damaged_at: float | None = None
     frames: int = 0
     filmstrip: list[str] = field(default_factory=list)
     shake_series: list[list[float]] = field(default_factory=list)
@@ -112,6 +116,7 @@ class VideoMotion:
             "analysed_until": self.analysed_until,
             "motion_complete": self.complete,
             "motion_error": self.error,
+            "damaged_frames": self.damaged,
         }
 
     def filmstrip_jpeg(self, index: int) -> bytes:
@@ -127,8 +132,9 @@ def analyse_video(source: str | Path | BinaryIO, video: VideoFacts) -> VideoMoti
 
     `source` is a path (fastest: FFmpeg reads the file itself) or a binary file object (a ZIP
     member). A file that stops decoding half-way gives what was measured up to there, with
-    `complete=False` and the reason in `error`. Raises `MotionUnreadable` only when not a
-    single frame can be decoded.
+    `complete=False` and the reason in `error`; damaged packets or frames that decoding got
+    past are counted in `damaged` (the first at `damaged_at`). Raises `MotionUnreadable` only
+    when not a single frame can be decoded.
     """
     import av
 
@@ -183,19 +189,21 @@ def _decode_all(container, stream, analyser: _Analyser) -> str | None:
     """
     import av
 
-    failures, first_error = 0, None
+    failures = 0
     try:
         for packet in container.demux(stream):
             try:
                 frames = packet.decode()
             except av.FFmpegError as exc:
                 failures += 1
-                first_error = first_error or _describe(exc)
-                if failures >= 25:
-                    return first_error
+                analyser.damage(packet, _describe(exc))
+                if failures >= MAX_FAILURES_IN_A_ROW:
+                    return analyser.damage_detail
                 continue
             failures = 0
             for frame in frames:
+                if frame.is_corrupt:
+                    analyser.damage(frame, "corrupt frame")
                 analyser.add(frame)
     except (av.FFmpegError, OSError, MemoryError) as exc:
         return _describe(exc)
@@ -245,12 +253,15 @@ class _Analyser:
         self.thumbs: list[tuple[float, str]] = []
         self.next_thumb = 0.0
         self.typical_change: float | None = None
+        self.damaged = 0
+        self.damaged_at: float | None = None
+        self.damage_detail = ""
 
     # -- intake
 
     def add(self, frame) -> None:
         time = self._time(frame)
-        grey, chroma = _small_planes(frame, self._target(frame))
+        grey, chroma, planes = _small_planes(frame, self._target(frame))
         picture = _picture(self.count, time, grey, chroma, self.window)
         prev = self.recent[-1] if self.recent else None
         if prev is not None and self._repeats(picture, prev):
@@ -265,8 +276,17 @@ class _Analyser:
         self._confirm_pending(picture)
         self.recent.append(picture)
         if time >= self.next_thumb or self._just_cut():
-            self.thumbs.append((time, _thumbnail(frame, self.rotation)))
+            self.thumbs.append((time, _thumbnail(planes, self.rotation)))
             self.next_thumb = time + FILMSTRIP_EVERY_SECONDS
+
+    def damage(self, item, detail: str) -> None:
+        """Note a packet or frame that did not decode cleanly (its time, when it has one)."""
+        self.damaged += 1
+        if self.damaged == 1:
+            self.damage_detail = detail
+            raw = getattr(item, "time", None)
+            base = self.first_time or 0.0
+            self.damaged_at = round(float(raw) - base, 3) if raw is not None else self.last_time
 
     def _repeats(self, picture: _Picture, prev: _Picture) -> bool:
         """The same picture again: a film's 24 frames per second shown at 30 repeats every
@@ -351,6 +371,8 @@ class _Analyser:
             analysed_until=until,
             complete=complete,
             error=error,
+            damaged=self.damaged,
+            damaged_at=self.damaged_at,
             frames=self.count,
             filmstrip=self._filmstrip(bounds),
             shake_series=_downsample(series, until),
@@ -406,11 +428,13 @@ class _Analyser:
         return strip
 
 
-def _small_planes(frame, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The grey picture at `size` and the two colour planes at a quarter of it (uint8).
+def _small_planes(frame, size: tuple[int, int]
+                  ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The grey picture at `size`, the two colour planes at a quarter of it (uint8), and the
+    frame's planes themselves (valid while the frame lives).
 
     8-bit planar YUV is read in place (a strided view halves the work of the area resize);
-    anything else (10-bit, RGB, palette) is converted by FFmpeg first.
+    anything else (10-bit, RGB, palette) is converted by FFmpeg first, at twice `size`.
     """
     import cv2
 
@@ -423,7 +447,7 @@ def _small_planes(frame, size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]
         chroma = np.full((chroma_size[1], chroma_size[0], 2), 128, np.uint8)
     else:
         chroma = np.dstack([_shrink(p, chroma_size, cv2) for p in planes[1:3]])
-    return grey, chroma
+    return grey, chroma, planes
 
 
 _PLANAR_8BIT = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p",
@@ -464,6 +488,7 @@ def _picture(index: int, time: float, grey: np.ndarray, chroma: np.ndarray,
     import cv2
 
     flat = grey.astype(np.float32)
+    # Difference of Gaussians: a band-pass that drops pixel noise and overall lighting.
     detail = cv2.GaussianBlur(flat, (0, 0), 1.0) - cv2.GaussianBlur(flat, (0, 0), 4.0)
     return _Picture(index, time, flat * window, detail, _histogram(grey, chroma),
                     _layout(grey, chroma))
@@ -493,12 +518,21 @@ def _compare(a: _Picture, b: _Picture) -> tuple[tuple[float, float], float]:
     return (float(dx), float(dy)), 1.0 - float((pa * pb).mean()) / spread
 
 
-def _thumbnail(frame, rotation: int) -> str:
+def _thumbnail(planes: list[np.ndarray], rotation: int) -> str:
+    """A JPEG of the picture, long side `FILMSTRIP_SIDE`, turned upright; built from the
+    planes already in memory (a colour conversion of the whole 4K frame costs 10 ms)."""
     import cv2
 
-    scale = FILMSTRIP_SIDE / max(frame.width, frame.height)
-    w, h = max(2, round(frame.width * scale)), max(2, round(frame.height * scale))
-    picture = frame.to_ndarray(width=w, height=h, format="bgr24")
+    h, w = planes[0].shape
+    scale = FILMSTRIP_SIDE / max(w, h)
+    tw, th = max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
+    luma = _shrink(planes[0], (tw, th), cv2)
+    if len(planes) < 3:
+        picture = cv2.cvtColor(luma, cv2.COLOR_GRAY2BGR)
+    else:
+        u, v = (_shrink(p, (tw // 2, th // 2), cv2) for p in planes[1:3])
+        i420 = np.concatenate([luma.ravel(), u.ravel(), v.ravel()]).reshape(th * 3 // 2, tw)
+        picture = cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420)
     turn = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
     if rotation in turn:
         picture = cv2.rotate(picture, turn[rotation])
