@@ -75,7 +75,7 @@ def _out_of_bounds(scenes: list[dict[str, Any]], options: dict[str, Any]
 
 def _listing(scenes: list[dict[str, Any]], limit: int) -> str:
     """'0:00–0:12 (12 s), 0:12–0:20 (8 s)…': the first `limit` scenes, the rest counted."""
-    parts = [f"{clock(s['start'])}–{clock(s['end'])} ({s['end'] - s['start']:.0f} s)"
+    parts = [f"{clock(s['start'])}–{clock(s['end'])} ({int(s['end'] - s['start'] + 0.5)} s)"
              for s in scenes[:limit]]
     more = len(scenes) - limit
     return ", ".join(parts) + (f", … (+{more})" if more > 0 else "")

@@ -127,14 +127,16 @@ class VideoMotion:
 # --------------------------------------------------------------------------- decoding
 
 
-def analyse_video(source: str | Path | BinaryIO, video: VideoFacts) -> VideoMotion:
+def analyse_video(source: str | Path | BinaryIO, video: VideoFacts, *,
+                  threads: int = 0) -> VideoMotion:
     """Decode the video once and measure its cuts, scenes, shake and camera angles.
 
     `source` is a path (fastest: FFmpeg reads the file itself) or a binary file object (a ZIP
     member). A file that stops decoding half-way gives what was measured up to there, with
     `complete=False` and the reason in `error`; damaged packets or frames that decoding got
     past are counted in `damaged` (the first at `damaged_at`). Raises `MotionUnreadable` only
-    when not a single frame can be decoded.
+    when not a single frame can be decoded. `threads` is FFmpeg's decoding threads (0: its
+    choice, one per core; give 1 when several files are analysed side by side in a pool).
     """
     import av
 
@@ -146,7 +148,7 @@ def analyse_video(source: str | Path | BinaryIO, video: VideoFacts) -> VideoMoti
         stream = next(iter(container.streams.video), None)
         if stream is None:
             raise MotionUnreadable("no-video-stream")
-        _configure(stream)
+        _configure(stream, threads)
         analyser = _Analyser(video.rotation, video.fps or _rate(stream))
         error = _decode_all(container, stream, analyser)
     if analyser.count == 0:
@@ -164,11 +166,11 @@ def _open(source: str | Path | BinaryIO):
     return av.open(source, metadata_errors="replace")
 
 
-def _configure(stream) -> None:
+def _configure(stream, threads: int = 0) -> None:
     """Frame threads; skip what a 160-pixel picture never needs (see the module docstring)."""
     ctx = stream.codec_context
     ctx.thread_type = "AUTO"
-    ctx.thread_count = 0
+    ctx.thread_count = threads
     if ctx.name in ("h264", "hevc"):
         ctx.skip_frame = "NONREF"
     if max(ctx.width or 0, ctx.height or 0) >= 4 * ANALYSIS_SIDE:
