@@ -91,7 +91,7 @@ def build_cut_cases() -> list[CutCase]:
             cuts_file.write_text(" ".join(f"{c:.4f}" for c in cuts))
         cuts = [float(c) for c in cuts_file.read_text().split()]
         cases.append(CutCase(name, path, cuts, angles))
-    for motion in ("pan", "whip", "zoom", "handheld", "shaky"):
+    for motion in ("pan", "whip", "ease", "zoom", "handheld", "shaky"):
         seconds = 1.5 if motion == "whip" else 4.0
         path = _camera(f"nocut-{motion}", PEOPLE / "city.jpg", motion, seconds=seconds)
         cases.append(CutCase(f"no cut: {motion} (city.jpg)", path, [], 1))
@@ -108,7 +108,8 @@ def _camera(name: str, source: Path, motion: str, **kwargs) -> Path:
 def build_shake_cases() -> list[ShakeCase]:
     cases = []
     sources = [(s, PEOPLE / s) for s in STILLS] + [("karma.mp4", KARMA)]
-    plan = [("still", None, "steady"), ("pan", None, "steady"), ("zoom", None, "steady"),
+    plan = [("still", None, "steady"), ("pan", None, "steady"), ("ease", None, "steady"),
+            ("sway", None, "steady"), ("zoom", None, "steady"),
             ("tripod", None, "steady"), ("handheld", 0.3, "handheld"),
             ("handheld", 0.5, "handheld"), ("shaky", 1.2, "shaky"), ("shaky", 2.0, "shaky")]
     for seed, (label_src, src) in enumerate(sources):

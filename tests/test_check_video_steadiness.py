@@ -25,7 +25,7 @@ def clip(*scenes: tuple[float, float, float | None], path: str = "VID_1.mp4"):
 
 
 @pytest.mark.parametrize("shake, expected", [
-    (0.02, []), (0.15, []), (0.2, ["handheld"]), (0.7, ["handheld"]), (0.9, ["shaky"]),
+    (0.02, []), (0.13, []), (0.2, ["handheld"]), (0.6, ["handheld"]), (0.9, ["shaky"]),
     (None, []),
 ])
 def test_classes_from_the_profile_thresholds(profile, shake, expected) -> None:

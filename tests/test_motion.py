@@ -68,8 +68,8 @@ def ffmpeg(*args: str) -> None:
 
 @needs_people
 @pytest.mark.parametrize("motion, expected", [
-    ("still", "steady"), ("pan", "steady"), ("zoom", "steady"), ("tripod", "steady"),
-    ("handheld", "handheld"), ("shaky", "shaky"),
+    ("still", "steady"), ("pan", "steady"), ("ease", "steady"), ("sway", "steady"),
+    ("zoom", "steady"), ("tripod", "steady"), ("handheld", "handheld"), ("shaky", "shaky"),
 ])
 def test_shake_classes_of_a_filmed_photo(work: Path, profile, motion: str, expected: str) -> None:
     path = camera_clip(work / f"city-{motion}.mp4", CITY, motion, seconds=3)
@@ -115,7 +115,7 @@ def test_real_event_clip_cuts_and_the_pan_that_is_not_one() -> None:
     assert [(s["start"], s["end"]) for s in result.scenes][1:] == list(
         zip(result.cuts, result.cuts[1:] + [result.analysed_until], strict=True))
     assert result.angles == 4 and result.complete and result.error is None
-    assert result.scenes[-1]["shake"] < 0.15          # the audience, filmed steadily
+    assert result.scenes[-1]["shake"] < 0.13          # the audience, filmed steadily
 
 
 @needs_corpus
@@ -290,10 +290,8 @@ def test_analysis_does_not_change_the_shifts_it_measures() -> None:
     rng = np.random.default_rng(0)
     grey = cv2.GaussianBlur(rng.random((90, 160)).astype(np.float32) * 255, (0, 0), 2)
     window = cv2.createHanningWindow((160, 90), cv2.CV_32F)
-    a = motion._picture(0, 0.0, grey.astype(np.uint8), np.full((22, 40, 2), 128, np.uint8),
-                        window)
-    shifted = np.roll(grey, 3, axis=1).astype(np.uint8)
-    b = motion._picture(1, 0.0, shifted, np.full((22, 40, 2), 128, np.uint8), window)
+    a = motion._picture(0, 0.0, grey.astype(np.uint8), window)
+    b = motion._picture(1, 0.0, np.roll(grey, 3, axis=1).astype(np.uint8), window)
     before = a.grey.copy()
     (dx, dy), distance = motion._compare(a, b)
     assert np.array_equal(a.grey, before)

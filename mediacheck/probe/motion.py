@@ -10,19 +10,20 @@ and every measurement is made on a grey picture whose long side is 160 pixels.
   camera that writes them): they are never needed.
 - Camera motion: the shift between consecutive pictures by phase correlation (sub-pixel, robust
   to people moving in front of a still background). The camera's path is the running sum of
-  the shifts; a pan or a slow sway is that path smoothed over `SMOOTH_SECONDS`, and the shake
-  is what is left: the RMS distance between the path and its smoothed self, in percent of the
-  picture's diagonal (so it does not depend on the resolution). A zoom moves the picture
-  symmetrically and gives no shift. Exact repeats of a frame (a 24 fps film shown at 30 fps)
-  are skipped, since they would turn a smooth pan into a staircase.
+  the shifts; a pan or a slow sway is that path smoothed over `SMOOTH_SECONDS` by a local
+  polynomial fit, and the shake is what is left: the RMS distance between the path and its
+  smoothed self, in percent of the picture's diagonal (so it does not depend on the
+  resolution). A zoom moves the picture symmetrically and gives no shift. Exact repeats of a
+  frame (a 24 fps film shown at 30 fps) are skipped: they would turn a pan into a staircase.
 - Cuts: each picture is compared with the previous one moved by the measured shift (normalised
-  cross-correlation: a pan does not change it, and neither does a flash's brightness), plus
-  the change of its colour histogram. A cut is a jump far above the level of the surrounding
-  second (an adaptive threshold: a fast pan raises the level around it), confirmed by comparing
-  the pictures two and three frames apart: after a flash the picture comes back, after a cut
-  it does not.
-- Camera angles: each scene's average colour layout (an 8x6 grid); scenes whose layouts are
-  close were filmed from the same place with the same framing and get the same angle id.
+  cross-correlation of band-passed pictures: a pan does not change it, and neither does a
+  flash's brightness; flat pictures compare their grey histograms). A cut is a jump far above
+  the level of the surrounding second (an adaptive threshold: a fast pan raises the level
+  around it), confirmed by comparing the pictures up to three frames apart: after a flash the
+  picture comes back, after a cut it does not.
+- Camera angles: each scene's average colour layout (an 8x6 grid, sampled five times a
+  second); scenes whose layouts are close, for their contrast, were filmed from the same place
+  with the same framing and get the same angle id.
 
 Everything in `VideoMotion` is plain JSON data, so the facts cache stores it as it is.
 """
@@ -44,7 +45,8 @@ from mediacheck.probe.facts import VideoFacts
 STAGE_VERSION = 1
 
 ANALYSIS_SIDE = 160          # long side of the grey picture motion is measured on, in pixels
-SMOOTH_SECONDS = 0.75        # a camera path smoothed over this long is the intended movement
+SMOOTH_SECONDS = 1.0         # a camera path smoothed over this long is the intended movement
+SMOOTH_ORDER = 4             # ... by a local polynomial fit of this degree
 REPEAT_SHARE = 0.1           # a frame changing < 10% of the clip's usual change is a repeat
 REPEAT_MAX = 0.5             # ... and by less than this (mean detail difference, grey levels)
 FLAT_DETAIL = 0.3            # detail (grey levels RMS) under which a picture is flat
@@ -58,6 +60,7 @@ LAYOUT_GRID = (8, 6)
 FILMSTRIP_SIDE = 160         # long side of each scene's representative picture
 FILMSTRIP_QUALITY = 70
 FILMSTRIP_EVERY_SECONDS = 2.0
+LAYOUT_EVERY_SECONDS = 0.2
 SERIES_POINTS = 100
 COMPLETE_TOLERANCE_SECONDS = 1.0
 MAX_FAILURES_IN_A_ROW = 25   # undecodable packets in a row that end the pass
@@ -221,14 +224,13 @@ def _describe(exc: BaseException) -> str:
 
 @dataclass
 class _Picture:
-    """One analysed frame, small: grey picture (float32), colour histogram, layout grid."""
+    """One analysed frame, small: grey picture (float32), its detail, a grey histogram."""
 
     index: int
     time: float
     grey: np.ndarray          # windowed for phase correlation
     detail: np.ndarray        # band-passed: edges and texture, without noise or lighting
     hist: np.ndarray
-    layout: np.ndarray
 
 
 class _Analyser:
@@ -247,11 +249,11 @@ class _Analyser:
         self.times: list[float] = []
         self.shifts: list[tuple[float, float]] = []
         self.distance: list[float] = []
-        self.hist_change: list[float] = []
         self.confirm: dict[int, float] = {}
         self.pending: list[int] = []
-        self.layouts: list[np.ndarray] = []    # per analysed frame (uint8 grids)
+        self.layouts: list[np.ndarray] = []    # colour layouts, `LAYOUT_EVERY_SECONDS` apart
         self.layout_times: list[float] = []
+        self.next_layout = 0.0
         self.thumbs: list[tuple[float, str]] = []
         self.next_thumb = 0.0
         self.typical_change: float | None = None
@@ -263,20 +265,22 @@ class _Analyser:
 
     def add(self, frame) -> None:
         time = self._time(frame)
-        grey, chroma, planes = _small_planes(frame, self._target(frame))
-        picture = _picture(self.count, time, grey, chroma, self.window)
+        grey, planes = _grey_plane(frame, self._target(frame))
+        picture = _picture(self.count, time, grey, self.window)
         prev = self.recent[-1] if self.recent else None
         if prev is not None and self._repeats(picture, prev):
             self.last_time = time
             return
         self.count += 1
         self.last_time = time
-        self.layouts.append(picture.layout)
-        self.layout_times.append(time)
         if prev is not None:
             self._transition(prev, picture)
         self._confirm_pending(picture)
         self.recent.append(picture)
+        if time >= self.next_layout or self._just_cut():
+            self.layouts.append(_layout(grey, planes))
+            self.layout_times.append(time)
+            self.next_layout = time + LAYOUT_EVERY_SECONDS
         if time >= self.next_thumb or self._just_cut():
             self.thumbs.append((time, _thumbnail(planes, self.rotation)))
             self.next_thumb = time + FILMSTRIP_EVERY_SECONDS
@@ -324,9 +328,7 @@ class _Analyser:
         self.times.append(cur.time)
         self.shifts.append((dx, dy))
         self.distance.append(distance)
-        change = float(np.abs(cur.hist - prev.hist).sum()) / 6.0
-        self.hist_change.append(change)
-        if distance >= CUT_MIN_DISTANCE or change >= 0.5:
+        if distance >= CUT_MIN_DISTANCE:
             self.pending.append(index)
 
     def _confirm_pending(self, cur: _Picture) -> None:
@@ -430,10 +432,8 @@ class _Analyser:
         return strip
 
 
-def _small_planes(frame, size: tuple[int, int]
-                  ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
-    """The grey picture at `size`, the two colour planes at a quarter of it (uint8), and the
-    frame's planes themselves (valid while the frame lives).
+def _grey_plane(frame, size: tuple[int, int]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The grey picture at `size` (uint8), and the frame's planes (valid while it lives).
 
     8-bit planar YUV is read in place (a strided view halves the work of the area resize);
     anything else (10-bit, RGB, palette) is converted by FFmpeg first, at twice `size`.
@@ -443,13 +443,7 @@ def _small_planes(frame, size: tuple[int, int]
     if frame.format.name not in _PLANAR_8BIT:
         frame = frame.reformat(width=size[0] * 2, height=size[1] * 2, format="yuv420p")
     planes = [_plane_array(p) for p in frame.planes[:3]]
-    grey = _shrink(planes[0], size, cv2)
-    chroma_size = (max(4, size[0] // 4), max(4, size[1] // 4))
-    if len(planes) < 3:
-        chroma = np.full((chroma_size[1], chroma_size[0], 2), 128, np.uint8)
-    else:
-        chroma = np.dstack([_shrink(p, chroma_size, cv2) for p in planes[1:3]])
-    return grey, chroma, planes
+    return _shrink(planes[0], size, cv2), planes
 
 
 _PLANAR_8BIT = frozenset({"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p",
@@ -469,31 +463,27 @@ def _shrink(plane: np.ndarray, size: tuple[int, int], cv2) -> np.ndarray:
     return cv2.resize(np.ascontiguousarray(plane), size, interpolation=cv2.INTER_AREA)
 
 
-def _histogram(grey: np.ndarray, chroma: np.ndarray) -> np.ndarray:
-    """16 grey and 2x8 colour bins, each channel summing to 1."""
-    y = np.bincount((grey >> 4).ravel(), minlength=16) / grey.size
-    u = np.bincount((chroma[..., 0] >> 5).ravel(), minlength=8) / chroma[..., 0].size
-    v = np.bincount((chroma[..., 1] >> 5).ravel(), minlength=8) / chroma[..., 1].size
-    return np.concatenate([y, u, v])
-
-
-def _layout(grey: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+def _layout(grey: np.ndarray, planes: list[np.ndarray]) -> np.ndarray:
+    """The picture as an 8x6 grid of grey and colour averages: where things are, and their
+    colours, at a glance (a camera angle's signature)."""
     import cv2
 
     g = cv2.resize(grey, LAYOUT_GRID, interpolation=cv2.INTER_AREA)
-    c = cv2.resize(chroma, LAYOUT_GRID, interpolation=cv2.INTER_AREA)
+    if len(planes) < 3:
+        c = np.full((LAYOUT_GRID[1], LAYOUT_GRID[0], 2), 128, np.uint8)
+    else:
+        c = np.dstack([_shrink(p, LAYOUT_GRID, cv2) for p in planes[1:3]])
     return np.dstack([g, c]).astype(np.uint8)
 
 
-def _picture(index: int, time: float, grey: np.ndarray, chroma: np.ndarray,
-             window: np.ndarray) -> _Picture:
+def _picture(index: int, time: float, grey: np.ndarray, window: np.ndarray) -> _Picture:
     import cv2
 
     flat = grey.astype(np.float32)
     # Difference of Gaussians: a band-pass that drops pixel noise and overall lighting.
     detail = cv2.GaussianBlur(flat, (0, 0), 1.0) - cv2.GaussianBlur(flat, (0, 0), 4.0)
-    return _Picture(index, time, flat * window, detail, _histogram(grey, chroma),
-                    _layout(grey, chroma))
+    hist = np.bincount((grey >> 4).ravel(), minlength=16) / grey.size
+    return _Picture(index, time, flat * window, detail, hist)
 
 
 def _compare(a: _Picture, b: _Picture) -> tuple[tuple[float, float], float]:
@@ -516,7 +506,7 @@ def _compare(a: _Picture, b: _Picture) -> tuple[tuple[float, float], float]:
     spread = float(np.sqrt((pa * pa).mean() * (pb * pb).mean()))
     if spread < FLAT_DETAIL:
         # Flat pictures (black, a plain wall): no detail to compare, use the histograms.
-        return (float(dx), float(dy)), float(np.abs(a.hist - b.hist).sum()) / 3.0
+        return (float(dx), float(dy)), float(np.abs(a.hist - b.hist).sum()) / 2.0
     return (float(dx), float(dy)), 1.0 - float((pa * pb).mean()) / spread
 
 
@@ -561,9 +551,10 @@ def _shake(times: np.ndarray, steps: np.ndarray) -> tuple[float | None, np.ndarr
     """Shake of one scene from its frame-to-frame shifts (percent of the diagonal).
 
     The camera path (running sum of the shifts) is put on a regular time grid and smoothed by
-    a local quadratic fit over `SMOOTH_SECONDS` (Savitzky-Golay): a quadratic follows a pan
-    that speeds up or slows down, where a moving average would lag behind it and count the
-    lag as shake. The shake is the RMS distance between the path and its smoothed self.
+    a local polynomial fit (degree `SMOOTH_ORDER`) over `SMOOTH_SECONDS` (Savitzky-Golay): it
+    follows an operator's pan that speeds up and slows down, where a moving average would lag
+    behind and count the lag as shake. The shake is the RMS distance between the path and its
+    smoothed self.
     Returns it (None for a scene too short to tell), and the grid times and residuals."""
     if len(times) < 3 or times[-1] - times[0] < SMOOTH_SECONDS:
         return None, np.zeros(0), np.zeros(0)
@@ -572,26 +563,25 @@ def _shake(times: np.ndarray, steps: np.ndarray) -> tuple[float | None, np.ndarr
     grid = np.arange(times[0], times[-1] + dt / 2, dt)
     on_grid = np.stack([np.interp(grid, times, path[:, a]) for a in range(2)], axis=1)
     half = max(2, round(SMOOTH_SECONDS / 2 / dt))
-    smooth = np.stack([_quadratic_smooth(on_grid[:, a], half) for a in range(2)], axis=1)
+    smooth = np.stack([_polynomial_smooth(on_grid[:, a], half, SMOOTH_ORDER) for a in range(2)],
+                      axis=1)
     residual = np.sqrt(np.sum((on_grid - smooth) ** 2, axis=1))
     return float(np.sqrt(np.mean(residual**2))), grid, residual
 
 
-def _quadratic_smooth(values: np.ndarray, half: int) -> np.ndarray:
-    """Savitzky-Golay smoothing (order 2, window 2*half+1); the ends are the quadratic fitted
-    to the first and last windows, so a pan is followed right to the scene's edges."""
+def _polynomial_smooth(values: np.ndarray, half: int, order: int = 2) -> np.ndarray:
+    """Savitzky-Golay smoothing (window 2*half+1, polynomial `order`); the ends are the
+    polynomial fitted to the first and last windows, so a pan is followed to the edges."""
     n, width = len(values), 2 * half + 1
     x = np.arange(n, dtype=float)
     if n <= width:
-        return np.polyval(np.polyfit(x, values, 2), x)
+        return np.polyval(np.polyfit(x, values, min(order, n - 1)), x)
     k = np.arange(-half, half + 1, dtype=float)
-    m = float(half)
-    weights = (3 * (3 * m * m + 3 * m - 1) - 15 * k * k) / (
-        (2 * m + 1) * (4 * m * m + 4 * m - 3))
+    weights = np.linalg.pinv(np.vander(k, order + 1, increasing=True))[0]
     out = np.empty(n)
     out[half:n - half] = np.convolve(values, weights[::-1], mode="valid")
-    out[:half] = np.polyval(np.polyfit(x[:width], values[:width], 2), x[:half])
-    out[n - half:] = np.polyval(np.polyfit(x[-width:], values[-width:], 2), x[n - half:])
+    out[:half] = np.polyval(np.polyfit(x[:width], values[:width], order), x[:half])
+    out[n - half:] = np.polyval(np.polyfit(x[-width:], values[-width:], order), x[n - half:])
     return out
 
 

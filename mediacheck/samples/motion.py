@@ -27,9 +27,9 @@ import numpy as np
 __all__ = ["MOTIONS", "Piece", "camera_clip", "splice_clips", "trajectory"]
 
 # Shake of each motion, as the RMS wobble in percent of the frame diagonal (before smoothing).
-MOTIONS = ("still", "pan", "whip", "zoom", "tripod", "handheld", "shaky")
-WOBBLE = {"still": 0.0, "pan": 0.0, "whip": 0.0, "zoom": 0.0, "tripod": 0.03, "handheld": 0.45,
-          "shaky": 1.6}
+MOTIONS = ("still", "pan", "whip", "ease", "sway", "zoom", "tripod", "handheld", "shaky")
+WOBBLE = {"still": 0.0, "pan": 0.0, "whip": 0.0, "ease": 0.0, "sway": 0.0, "zoom": 0.0,
+          "tripod": 0.03, "handheld": 0.45, "shaky": 1.6}
 # Pan speed in diagonals per second: a steady pan, and a whip pan fast enough to blur.
 PAN_SPEED = {"pan": 0.25, "whip": 1.2}
 
@@ -60,6 +60,14 @@ def trajectory(motion: str, frames: int, fps: float, diag: float, seed: int = 0,
     if motion in PAN_SPEED:
         out[:, 0] = t * PAN_SPEED[motion] * diag
         out[:, 1] = t * 0.02 * diag
+    elif motion == "ease":
+        # An operator's pan: still, speeds up, slows down, still (half a diagonal in 1.2 s).
+        span = np.clip((t - t[-1] / 2 + 0.6) / 1.2, 0.0, 1.0)
+        out[:, 0] = 0.5 * diag * (1 - np.cos(np.pi * span)) / 2
+    elif motion == "sway":
+        # A slow drift to and fro (0.3 Hz, 3% of the diagonal): a gimbal or a crane, not shake.
+        out[:, 0] = 0.03 * diag * np.sin(2 * np.pi * 0.3 * t)
+        out[:, 1] = 0.015 * diag * np.sin(2 * np.pi * 0.2 * t + 1.0)
     elif motion == "zoom":
         out[:, 2] = 1.0 + 0.12 * t           # a slow zoom in
     size = WOBBLE[motion] if wobble is None else wobble
@@ -104,7 +112,7 @@ def camera_clip(path: Path | str, source: Path | str | np.ndarray, motion: str, 
     first = next(pictures)
     src_h, src_w = first.shape[:2]
     scale = min(src_w / (w / 0.8), src_h / (h / 0.8))   # source pixels per output pixel
-    if motion in PAN_SPEED:
+    if motion in PAN_SPEED or motion == "ease":
         scale = min(src_w / (w + moves[-1, 0] + w * 0.1), src_h / (h / 0.8))
 
     def view(picture: np.ndarray, dx: float, dy: float, zoom: float) -> np.ndarray:
