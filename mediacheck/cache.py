@@ -44,7 +44,7 @@ from mediacheck.probe.facts import FileFacts
 from mediacheck.scan import MediaFile
 
 # Bump whenever a probe reads something new or differently, so old entries stop matching.
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 CACHE_FILE = "facts.sqlite3"
 FINGERPRINT_BYTES = 64 * 1024
 BATCH_SIZE = 200

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mediacheck import __version__
-from mediacheck.checks import REGISTRY, EventFacts, Problem
+from mediacheck.checks import REGISTRY, EventFacts, Problem, fold_findings
 from mediacheck.checks.folder_name import split_name
 from mediacheck.i18n import render, t
 from mediacheck.probe import FileFacts, probe
@@ -37,9 +37,9 @@ def stamp(config: CheckConfig, problem: Problem, lang: str) -> Finding:
         key=problem.key,
         severity=message.severity,
         path=problem.path,
-        message=render(message.text[lang], params),
-        hint=render(message.hint[lang], params),
-        details={"key": problem.key, **params},
+        message=render(message.text[lang], params, lang),
+        hint=render(message.hint[lang], params, lang),
+        details=problem.details(),
     )
 
 
@@ -52,7 +52,7 @@ def run_checks(event: EventFacts, profile: Profile, lang: str) -> list[Finding]:
     event.error_paths = frozenset(
         f.path for f in findings if f.severity is Severity.ERROR and f.path)
     findings += [f for c in late for f in _run_one(c, event, lang)]
-    return sort_findings(findings)
+    return sort_findings(fold_findings(findings, configs))
 
 
 def _run_one(config: CheckConfig, event: EventFacts, lang: str) -> Iterator[Finding]:
