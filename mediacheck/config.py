@@ -202,6 +202,12 @@ def _analysis(value: Any, base: Path) -> dict[str, bool]:
     return {"pixels": _bool(value.get("pixels", True), base)}
 
 
+def _path_map(value: Any, base: Path) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and "=" in v for v in value):
+        raise ValueError("must be a list of \"CLIENT=WORKER\" strings")
+    return value
+
+
 def _shown(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
@@ -220,5 +226,7 @@ KEYS: dict[str, Validator] = {
     "cache": _cache,
     "quiet": _bool,
     "quick": _bool,
+    "scheduler": _text,
+    "path_map": _path_map,
     "analysis": _analysis,
 }

@@ -10,7 +10,7 @@ to results (`run` -> `iter_results`), used by the command line, `fix` and the we
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,9 @@ class RunOptions:
     units: list[str] | None = None
     activity: str | None = None
     executor: Any = None
+    scheduler: str | None = None
     path_map: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    on_note: Callable[[str, dict[str, Any]], None] | None = None
 
 
 def stamp(config: CheckConfig, problem: Problem, lang: str) -> Finding:
@@ -160,6 +162,14 @@ def scan_problem_finding(problem: ScanProblem, lang: str) -> Finding:
                    "" if hint == hint_key else hint, {"reason": problem.reason})
 
 
+def run_note(key: str, params: dict[str, Any], lang: str) -> Finding:
+    """Something about the run itself worth saying (the cluster went away and the rest ran
+    here): a warning on the report, never a reason to fail it."""
+    hint = t(f"{key}_hint", lang, **params)
+    return Finding("run", key, Severity.WARNING, None, t(key, lang, **params),
+                   "" if hint == f"{key}_hint" else hint, {"key": key, **params})
+
+
 def discover(paths: list[Path], profile: Profile, lang: str
              ) -> tuple[list[EventFolder], list[Finding]]:
     """The submissions under `paths` and the run-level problems met while finding them."""
@@ -181,7 +191,8 @@ def iter_results(submissions: Iterable[EventFolder], profile: Profile,
     settings = ProbeSettings(stages=stages, jobs=options.jobs, io_threads=options.io_threads,
                              cache=options.cache, probe_fn=options.probe_fn,
                              on_file=options.on_file, executor=options.executor,
-                             path_map=options.path_map)
+                             scheduler=options.scheduler, path_map=options.path_map,
+                             on_note=options.on_note)
     with Prober(settings) as prober:
         for event, facts in prober.probed(submissions):
             try:
@@ -203,6 +214,9 @@ def run(paths: list[Path], profile: Profile, options: RunOptions | None = None) 
         options.on_start(sum(len(s.files) for s in submissions))
     report = Report(profile=profile.name, tool_version=__version__, lang=lang)
     report.problems = problems
+    if options.on_note is None:
+        options = replace(options, on_note=lambda key, params: report.problems.append(
+            run_note(key, params, lang)))
     report.checks = [{"id": c.id, "description": c.description}
                      for c in runnable_checks(profile, wanted_stages(profile, options))]
     report.submissions.extend(iter_results(submissions, profile, options))

@@ -27,6 +27,7 @@ from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from mediacheck.checks.file_unreadable import CRASHED
 from mediacheck.probe.facts import FileFacts
 from mediacheck.probe.hashing import needing_full_hash, sampled_fingerprint, sha256_of
 from mediacheck.probe.stages import STAGES, FileRef, load_stage, run_stages
@@ -36,7 +37,6 @@ from mediacheck.scan import EventFolder, MediaFile
 MP_CONTEXT: str | None = None
 ProbeFn = Callable[[MediaFile], FileFacts]
 OnFile = Callable[[MediaFile], None]
-CRASHED = "crashed"
 
 
 class Cache(Protocol):
@@ -63,7 +63,9 @@ class ProbeSettings:
     probe_fn: ProbeFn | None = None
     on_file: OnFile | None = None
     executor: Executor | None = None  # CPU stages elsewhere (a cluster's executor)
+    scheduler: str | None = None  # a Dask scheduler's address: connect to it for CPU stages
     path_map: tuple[tuple[str, str], ...] = ()
+    on_note: Callable[[str, dict[str, Any]], None] | None = None
 
 
 def default_jobs() -> int:
@@ -105,7 +107,10 @@ class Prober:
             settings.io_threads > 1) else None
         self._cpu: Executor | None = settings.executor
         self._owns_cpu = settings.executor is None
+        self._in_flight: dict[int, _FileJob] = {}
         self.crashes = 0
+        if settings.scheduler and self._cpu is None and self.cpu_stages:
+            self._connect(settings.scheduler)
 
     def __enter__(self) -> Prober:
         return self
@@ -116,9 +121,28 @@ class Prober:
     def close(self, cancel: bool = False) -> None:
         if self._io is not None:
             self._io.shutdown(wait=True, cancel_futures=cancel)
-        if self._owns_cpu and isinstance(self._cpu, ProcessPoolExecutor):
+        if isinstance(self._cpu, ProcessPoolExecutor):
             _stop_pool(self._cpu, cancel)
+        elif self._cpu is not None and self._owns_cpu:
+            self._cpu.shutdown(wait=False, cancel_futures=True)
         self._cpu = None if self._owns_cpu else self._cpu
+
+    def _note(self, key: str, **params: Any) -> None:
+        if self.settings.on_note is not None:
+            self.settings.on_note(key, params)
+
+    def _connect(self, address: str) -> None:
+        """Send CPU stages to the cluster at `address`; without one, go on locally (a note)."""
+        from mediacheck.cluster import ClusterUnavailable, connect
+
+        try:
+            self._cpu = connect(address)
+        except ClusterUnavailable as exc:
+            self._note(f"cluster_{exc.reason.replace('-', '_')}", address=address,
+                       detail=exc.detail)
+            return
+        self._owns_cpu = True
+        self.workers = max(self.workers, _cluster_threads(self._cpu))
 
     # ------------------------------------------------------------------ public
 
@@ -144,10 +168,23 @@ class Prober:
                 yield event, self._collect(jobs)
         finally:
             for event, jobs in pending:
-                for job in jobs:
-                    if job.cpu is not None:
-                        job.cpu.cancel()
+                self._harvest(jobs)
                 event.release()
+
+    def _harvest(self, jobs: list[_FileJob]) -> None:
+        """On an interruption, keep in the cache what already finished; cancel the rest."""
+        cache = self.settings.cache
+        for job in jobs:
+            future = job.cpu
+            if future is None:
+                continue
+            if cache is not None and future.done() and not future.cancelled() and (
+                    future.exception() is None):
+                self._load(job, future.result())
+                cache.put(job.media, job.facts, cache_key(job.media), job.computed)
+            else:
+                future.cancel()
+            self._in_flight.pop(id(job), None)
 
     # ------------------------------------------------------------------ stages
 
@@ -209,7 +246,11 @@ class Prober:
         if self._inline:
             job.cpu = _done(run_stages(job.media, meta, names))  # type: ignore[arg-type]
             return
-        job.cpu = self._submit(file_ref(job.media).mapped(self.settings.path_map), meta, names)
+        job.cpu = self._submit(self._ref(job), meta, names)
+        self._in_flight[id(job)] = job
+
+    def _ref(self, job: _FileJob) -> FileRef:
+        return file_ref(job.media).mapped(self.settings.path_map)
 
     @property
     def _inline(self) -> bool:
@@ -229,9 +270,21 @@ class Prober:
         return self._cpu
 
     def _replace_pool(self) -> None:
-        if self._owns_cpu and isinstance(self._cpu, ProcessPoolExecutor):
+        if isinstance(self._cpu, ProcessPoolExecutor):
             _stop_pool(self._cpu, cancel=True)
             self._cpu = None
+
+    def _lose_cluster(self, exc: BaseException) -> None:
+        """The scheduler went away: finish locally, and send what was in flight again."""
+        address = getattr(self._cpu, "address", "")
+        if self._cpu is not None:
+            self._cpu.shutdown(wait=False, cancel_futures=True)
+        self._cpu, self._owns_cpu = None, True
+        self.workers = self.settings.jobs or default_jobs()
+        self._note("cluster_lost", address=address, detail=f"{type(exc).__name__}: {exc}"[:200])
+        for job in list(self._in_flight.values()):
+            if job.cpu is not None and not _succeeded(job.cpu):
+                job.cpu = self._resubmit(job)
 
     def _collect(self, jobs: list[_FileJob]) -> list[FileFacts]:
         on_file, cache = self.settings.on_file, self.settings.cache
@@ -244,14 +297,37 @@ class Prober:
                 cache.put(job.media, job.facts, cache_key(job.media), job.computed)
         return [job.facts for job in jobs]
 
+    def _resubmit(self, job: _FileJob) -> Future:
+        meta = STAGES["meta"].dump(job.facts)
+        if self._inline:
+            return _done(run_stages(job.media, meta, job.cpu_names))  # type: ignore[arg-type]
+        return self._submit(self._ref(job), meta, job.cpu_names)
+
     def _take_cpu(self, job: _FileJob) -> None:
+        from mediacheck.cluster import is_killed_task
+
         assert job.cpu is not None
         try:
             results = job.cpu.result()
         except BrokenProcessPool:
             self._replace_pool()
             results = self._alone(job)
+        except Exception as exc:  # noqa: BLE001 - what a cluster's future may raise
+            if isinstance(self._cpu, ProcessPoolExecutor) or self._cpu is None:
+                raise
+            if is_killed_task(exc):  # it killed worker after worker: a hostile file
+                self.crashes += 1
+                results = _crashed(job.cpu_names)
+            else:
+                self._lose_cluster(exc)
+                self._take_cpu(job)
+                return
         job.cpu = None
+        self._in_flight.pop(id(job), None)
+        self._load(job, results)
+
+    @staticmethod
+    def _load(job: _FileJob, results: dict[str, dict[str, Any]]) -> None:
         for name, data in results.items():
             load_stage(job.facts, name, data)
             if not data.get("transient"):
@@ -260,13 +336,8 @@ class Prober:
     def _alone(self, job: _FileJob) -> dict[str, dict[str, Any]]:
         """Retry a task whose pool broke in a process of its own: if it breaks that one too,
         this file is what kills the decoder."""
-        ref = file_ref(job.media).mapped(self.settings.path_map)
+        ref = self._ref(job)
         meta = STAGES["meta"].dump(job.facts)
-        if not self._owns_cpu:
-            try:
-                return self._pool().submit(run_stages, ref, meta, job.cpu_names).result()
-            except Exception:  # noqa: BLE001 - a lost worker on a cluster: one more try here
-                return run_stages(job.media, meta, job.cpu_names)  # type: ignore[arg-type]
         solo = _process_pool(1)
         try:
             return solo.submit(run_stages, ref, meta, job.cpu_names).result()
@@ -281,6 +352,19 @@ def _probe(media: MediaFile) -> FileFacts:
     from mediacheck.probe import probe
 
     return probe(media)
+
+
+def _succeeded(future: Future) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+def _cluster_threads(executor: Any) -> int:
+    """How many tasks the cluster runs at once, to size the look-ahead."""
+    try:
+        info = executor.client.scheduler_info()
+        return sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values()) or 1
+    except Exception:  # noqa: BLE001 - only a sizing hint
+        return 1
 
 
 def _crashed(names: tuple[str, ...]) -> dict[str, dict[str, Any]]:

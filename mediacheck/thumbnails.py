@@ -42,6 +42,10 @@ def thumbnail_data_uri(media: Openable, facts: FileFacts, ctx: dict[str, Any] | 
         if image is None:
             return None
         return _to_data_uri(image, size)
+    except OSError as exc:
+        if exc.errno is not None:  # the file itself cannot be read (not a decoder's complaint)
+            raise
+        return None
     except Exception:  # noqa: BLE001 - a broken preview must never break the report
         return None
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import importlib.util
-import os
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -70,8 +69,15 @@ class FileRef:
             if value is None:
                 return None
             for client, worker in path_map:
-                if value == client or value.startswith(client.rstrip("/\\") + os.sep):
-                    return worker + value[len(client):]
+                prefix = client.rstrip("/\\")
+                if value != prefix and not value.startswith((prefix + "/", prefix + "\\")):
+                    continue
+                rest = value[len(prefix):]
+                if "/" in worker and "\\" not in worker:  # a Windows client, POSIX workers
+                    rest = rest.replace("\\", "/")
+                elif "\\" in worker and "/" not in worker:
+                    rest = rest.replace("/", "\\")
+                return worker.rstrip("/\\") + rest
             return value
         return FileRef(self.rel, self.kind, self.size, swap(self.path), swap(self.zip_path),
                        self.member, self.problem, self.problem_detail)
