@@ -188,11 +188,15 @@ def iter_results(submissions: Iterable[EventFolder], profile: Profile,
     """
     stages = wanted_stages(profile, options)
     configs = runnable_checks(profile, stages)
+    expected = None
+    if isinstance(submissions, list):
+        kinds = [m.kind for s in submissions for m in s.files]
+        expected = (kinds.count("photo"), kinds.count("video"))
     settings = ProbeSettings(stages=stages, jobs=options.jobs, io_threads=options.io_threads,
                              cache=options.cache, probe_fn=options.probe_fn,
                              on_file=options.on_file, executor=options.executor,
                              scheduler=options.scheduler, path_map=options.path_map,
-                             on_note=options.on_note)
+                             on_note=options.on_note, expected=expected)
     with Prober(settings) as prober:
         for event, facts in prober.probed(submissions):
             try:

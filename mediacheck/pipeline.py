@@ -66,6 +66,14 @@ class ProbeSettings:
     scheduler: str | None = None  # a Dask scheduler's address: connect to it for CPU stages
     path_map: tuple[tuple[str, str], ...] = ()
     on_note: Callable[[str, dict[str, Any]], None] | None = None
+    # (photos, videos) the run will meet, when known: a few photos are analysed faster here
+    # than a pool of processes starts.
+    expected: tuple[int, int] | None = None
+
+
+# Below this many photos (and no video), CPU stages run inline: starting worker processes
+# costs more than they would save.
+POOL_MIN_PHOTOS = 12
 
 
 def default_jobs() -> int:
@@ -103,6 +111,10 @@ class Prober:
         self.wanted = tuple(s.name for s in STAGES.ordered({"meta", *settings.stages}))
         self.cpu_stages = tuple(n for n in self.wanted if STAGES[n].cpu_bound)
         self.workers = settings.jobs or default_jobs()
+        if settings.jobs is None and settings.expected is not None:
+            photos, videos = settings.expected
+            if not videos and photos < POOL_MIN_PHOTOS:
+                self.workers = 1
         self._io = ThreadPoolExecutor(settings.io_threads, thread_name_prefix="probe") if (
             settings.io_threads > 1) else None
         self._cpu: Executor | None = settings.executor
