@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mediacheck.engine import run
+from mediacheck.engine import RunOptions, run
 from mediacheck.profile import load_profile
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -39,7 +39,7 @@ def checked() -> tuple[dict[str, dict], dict[str, list]]:
     files: dict[str, dict] = {}
     findings: dict[str, list] = {}
     for folder in sorted({(CORPUS / row["file"]).parent for row in inventory()}):
-        report = run([folder], profile, "en", now=datetime(2024, 1, 1))
+        report = run([folder], profile, RunOptions(lang="en", now=datetime(2024, 1, 1)))
         for sub in report.submissions:
             base = folder.relative_to(CORPUS).as_posix()
             for row in sub.files:
@@ -160,13 +160,13 @@ def copy_of(name: str, tmp_path: Path, data: bytes | None = None, as_name: str =
 
 
 def findings_of(path: Path, lang: str = "en", profile: str = "phuluc2") -> list:
-    report = run([path.parent], load_profile(profile), lang, now=NOW)
+    report = run([path.parent], load_profile(profile), RunOptions(lang=lang, now=NOW))
     (sub,) = report.submissions
     return [f for f in sub.findings if f.path == path.name]
 
 
 def facts_of(path: Path) -> dict:
-    (sub,) = run([path.parent], load_profile(), "en", now=NOW).submissions
+    (sub,) = run([path.parent], load_profile(), RunOptions(lang="en", now=NOW)).submissions
     return next(row for row in sub.files if row["path"] == path.name)
 
 

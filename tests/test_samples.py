@@ -129,10 +129,10 @@ def test_checking_samples_changes_nothing() -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_message_is_filled_in(lang: str) -> None:
     """No {placeholder} is left in any message or hint the samples produce, in either language."""
-    from mediacheck.engine import run
+    from mediacheck.engine import RunOptions, run
     from mediacheck.profile import load_profile
 
-    report = run([SAMPLES], load_profile(), lang, now=NOW)
+    report = run([SAMPLES], load_profile(), RunOptions(lang=lang, now=NOW))
     texts = [f.message + f.hint for s in report.submissions for f in s.findings]
     assert texts and not [text for text in texts if "{" in text or "}" in text]
 
@@ -141,9 +141,9 @@ def test_every_message_is_filled_in(lang: str) -> None:
 def test_a_file_message_does_not_repeat_the_file_name(lang: str) -> None:
     """Messages are printed under their file's name (terminal, HTML) or beside it (CSV, CI
     formats carry the path as the location): repeating it is noise."""
-    from mediacheck.engine import run
+    from mediacheck.engine import RunOptions, run
 
-    report = run([SAMPLES], load_profile(), lang, now=NOW)
+    report = run([SAMPLES], load_profile(), RunOptions(lang=lang, now=NOW))
     about_files = [f for s in report.submissions for f in s.findings if f.path]
     assert len({f.check for f in about_files}) >= 10
     assert [f.message for f in about_files if f.path.rsplit("/", 1)[-1] in f.message] == []
