@@ -351,8 +351,8 @@ def _pillow_comment(image: Any) -> str | None:
 
 
 def _comment_text(comment: Any) -> str | None:
-    """UserComment is an 8-byte charset header, then the text."""
-    if not comment:
+    """UserComment is an 8-byte charset header, then the text (anything else is not text)."""
+    if not comment or not isinstance(comment, (str, bytes)):
         return None
     return _clean(comment if isinstance(comment, str) else comment[8:].decode("utf-8", "replace"))
 
