@@ -11,11 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from mediacheck.probe import probe
-from mediacheck.probe.facts import FileFacts
-from mediacheck.probe.motion import analyse_video
-from mediacheck.scan import MediaFile
-
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PEOPLE = SHARED / "people"
 CORPUS = SHARED / "corpus"
@@ -31,17 +26,3 @@ HAMILTON_PAN = (2.1 - 0.852, 2.7 - 0.852)
 
 needs_people = pytest.mark.skipif(not PEOPLE.is_dir(), reason="shared people photos absent")
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus absent")
-
-
-def deep_probe(media: MediaFile) -> FileFacts:
-    """The header probe, then the motion pass for a readable video (what the engine's motion
-    stage does), so end-to-end tests run the checks on real motion facts."""
-    facts = probe(media)
-    if facts.video is not None:
-        source = media.fs_path
-        if source is not None:
-            facts.motion = analyse_video(source, facts.video)
-        else:
-            with media.open() as fh:
-                facts.motion = analyse_video(fh, facts.video)
-    return facts

@@ -1,6 +1,6 @@
 """`video-scenes`: each scene between cuts lasts 30-60 s (video-duration's bounds), at most two
 camera angles per clip, a notice for a clip whose decoding stopped; `video-duration` leaves
-clips with motion facts to it."""
+clips with cuts to it and keeps single takes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import check_folder, event_facts, good_photos, of, run_check, video_facts
-from motion_clips import HERO, KARMA, deep_probe, needs_corpus
+from motion_clips import HERO, KARMA, needs_corpus
 
 from mediacheck.checks import video_duration, video_scenes
 from mediacheck.engine import run_checks
@@ -43,13 +43,22 @@ def keys(problems) -> list[str]:
 
 
 @pytest.mark.parametrize("lengths, expected", [
-    ((35,), []), ((29.5,), []), ((60.9,), []), ((28,), ["scene-too-short"]),
-    ((75,), ["scene-too-long"]), ((40, 12, 45), ["scene-too-short"]),
+    ((35, 40), []), ((29.5, 60.9), []), ((28, 35), ["scene-too-short"]),
+    ((75, 40), ["scene-too-long"]), ((40, 12, 45), ["scene-too-short"]),
     ((70, 10), ["scene-too-short", "scene-too-long"]),
 ])
 def test_each_scene_is_judged_not_the_clip(profile, lengths, expected) -> None:
     problems = run_check(video_scenes, event_facts([clip(motion(*lengths))]), profile)
     assert keys(problems) == expected
+
+
+@pytest.mark.parametrize("length, expected", [
+    (35, []), (29.5, []), (60.9, []), (28, ["scene-too-short"]), (75, ["scene-too-long"])])
+def test_a_single_take_is_left_to_video_duration(profile, length, expected) -> None:
+    """One scene is the whole clip: video-duration judges it, unless it is switched off."""
+    event = event_facts([clip(motion(length))])
+    assert run_check(video_scenes, event, profile) == []
+    assert keys(run_check(video_scenes, event, profile, clips_judged=False)) == expected
 
 
 def test_short_scenes_are_listed_in_one_finding(profile) -> None:
@@ -90,21 +99,25 @@ def test_without_motion_facts_says_nothing(profile) -> None:
     assert run_check(video_scenes, event_facts([clip(None, duration=90)]), profile) == []
 
 
-def test_video_duration_leaves_clips_with_motion_facts_to_video_scenes(profile) -> None:
+def test_video_duration_leaves_clips_with_cuts_to_video_scenes(profile) -> None:
     """A 90 s clip of two 45 s scenes is fine: no `too-long` from video-duration."""
     event = event_facts([clip(motion(45, 45), path="two-scenes.mp4"),
                          clip(None, duration=90, path="quick.mp4")])
-    findings = run_checks(event, profile, "en")
+    findings = run_checks(event, profile.enabled_checks(), "en")
     assert [(f.check, f.key, f.path) for f in findings if f.check.startswith("video-")] == [
         ("video-duration", "too-long", "quick.mp4")]
 
 
-def test_one_long_scene_is_reported_once(profile) -> None:
-    event = event_facts([clip(motion(90))])
-    findings = [f for f in run_checks(event, profile, "vi") if f.check.startswith("video-")]
-    assert [(f.check, f.key) for f in findings] == [("video-scenes", "scene-too-long")]
-    assert findings[0].severity is Severity.WARNING
-    assert findings[0].message == "Có 1 cảnh quay dài quá 60 giây (0:00–1:30 (90 s)): VID_1.mp4"
+def test_a_long_clip_is_reported_once(profile) -> None:
+    """A 90 s single take: video-duration's too-long (what `fix --split-scenes` splits); a
+    clip of a 90 s scene and a 40 s one: video-scenes names the long scene."""
+    for m, expected in ((motion(90), ("video-duration", "too-long")),
+                        (motion(90, 40), ("video-scenes", "scene-too-long"))):
+        findings = [f for f in run_checks(event_facts([clip(m)]), profile.enabled_checks(), "vi")
+                    if f.check.startswith("video-")]
+        assert [(f.check, f.key) for f in findings] == [expected]
+        assert findings[0].severity is Severity.WARNING
+    assert findings[0].message == "Có 1 cảnh quay dài quá 60 giây (0:00–1:30 (90 s))."
 
 
 def test_video_duration_judges_clips_when_video_scenes_is_off(tmp_path: Path) -> None:
@@ -113,8 +126,8 @@ def test_video_duration_judges_clips_when_video_scenes_is_off(tmp_path: Path) ->
     prof = load_profile(rules)
     event = event_facts([clip(motion(45, 45))])
     assert keys(run_check(video_duration, event, prof)) == ["too-long"]
-    assert [f.check for f in run_checks(event, prof, "en") if f.check.startswith("video-")] == [
-        "video-duration"]
+    found = run_checks(event, prof.enabled_checks(), "en")
+    assert [f.check for f in found if f.check.startswith("video-")] == ["video-duration"]
 
 
 def test_scene_bounds_come_from_video_duration(tmp_path: Path) -> None:
@@ -138,9 +151,10 @@ def test_real_spliced_clip_end_to_end(event_dir: Path) -> None:
     from video-scenes, none from video-duration (which would have judged the 5 s clip)."""
     good_photos(event_dir)
     splice_clips(event_dir / "VID_20230905_0800.mp4", [Piece(KARMA, 0, 2.5), Piece(HERO, 0, 2.5)])
-    result = check_folder(event_dir, probe_fn=deep_probe)
+    result = check_folder(event_dir)
     assert of(result, "video-duration") == []
     found = of(result, "video-scenes")
     assert [f.key for f in found] == ["scene-too-short"]
     assert found[0].details["count"] == "2"
     assert found[0].details["scenes"] == "0:00–0:03 (3 s), 0:03–0:05 (3 s)"
+

@@ -5,11 +5,14 @@ motion pass (`mediacheck.probe.motion`). Each scene — not each clip — must l
 bounds of `video-duration` (read from that check's table, so 30 and 60 are written once), with
 its tolerance. A clip filmed from more than `max_angles` camera positions is a warning too.
 
-When the motion facts are present, `video-duration` leaves the clip to this check, so a long
-clip holding several scenes is reported once, scene by scene. Without them (`--quick`) this
+A clip with cuts is judged here scene by scene, and `video-duration` leaves it alone; a clip
+without a cut is one scene, which `video-duration` judges (and this check only when
+`video-duration` is switched off): each clip is reported once, and `mediacheck fix
+--split-scenes` still splits a long single take. Without the motion facts (`--quick`) this
 check says nothing and `video-duration` judges whole clips. A clip whose decoding stopped
 half-way gets a notice (its last scene is not judged, since its real end is unknown), and so
-does one with damaged frames that decoding got past (its cuts there may be false).
+does one with damaged frames that decoding got past (its cuts there may be false). A video
+whose pictures cannot be decoded at all is `file-unreadable`'s `analysis-failed`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ SHARED_OPTIONS = {
     "min_seconds": ("video-duration", "min_seconds"),
     "max_seconds": ("video-duration", "max_seconds"),
     "tolerance_seconds": ("video-duration", "tolerance_seconds"),
+    "clips_judged": ("video-duration", "enabled"),
 }
 MESSAGES = ("scene-too-short", "scene-too-long", "too-many-angles", "incomplete", "damaged")
 
@@ -41,11 +45,13 @@ def clock(seconds: float) -> str:
 def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
     for f in event.videos():
         motion = f.motion
-        if motion is None:
+        if motion is None:             # not analysed, or failed: file-unreadable says why
             continue
         base = {"file": f.path, "min": f"{options['min_seconds']:g}",
                 "max": f"{options['max_seconds']:g}"}
         scenes = motion.scenes if motion.complete else motion.scenes[:-1]
+        if len(motion.scenes) == 1 and options["clips_judged"]:
+            scenes = []                    # one take: video-duration's
         short, long = _out_of_bounds(scenes, options)
         for key, found in (("scene-too-short", short), ("scene-too-long", long)):
             if found:

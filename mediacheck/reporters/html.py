@@ -63,11 +63,19 @@ def _header(report: Report, lang: str, title: str) -> str:
 
 
 def _problems(problems: list[Finding], lang: str) -> str:
-    if not problems:
-        return ""
-    items = "".join(f"<li>{esc(p.message)}</li>" for p in problems)
-    return (f'<section class="problems"><h2>{esc(t("report_problems_title", lang))}</h2>'
-            f"<ul>{items}</ul></section>\n")
+    """Paths that could not be read (errors), then notes about the run itself (warnings)."""
+    out = []
+    for severity, title in ((Severity.ERROR, "report_problems_title"),
+                            (Severity.WARNING, "report_notes_title")):
+        chosen = [p for p in problems if p.severity is severity]
+        if not chosen:
+            continue
+        items = "".join(f"<li>{esc(p.message)}" + (
+            f'<br><span class="hint">{esc(p.hint)}</span>' if p.hint else "") + "</li>"
+            for p in chosen)
+        out.append(f'<section class="problems {severity.value}"><h2>{esc(t(title, lang))}</h2>'
+                   f"<ul>{items}</ul></section>\n")
+    return "".join(out)
 
 
 def _summary_table(report: Report, lang: str) -> str:
@@ -91,7 +99,7 @@ def _summary_row(sub: SubmissionResult, index: int, lang: str) -> str:
         f"<td>{esc(sub.activity or '')}</td>",
         f'<td class="num">{sub.kind_count("photo")}</td>',
         f'<td class="num">{sub.kind_count("video")}</td>',
-        f'<td class="num">{esc(human_size(sub.total_bytes))}</td>',
+        f'<td class="num">{esc(human_size(sub.total_bytes, lang))}</td>',
         _count_cell(counts["error"], "error"),
         _count_cell(counts["warning"], "warning"),
         f"<td>{_badge(sub, lang)}</td>",
@@ -112,7 +120,7 @@ def _totals_row(report: Report, lang: str) -> str:
     return ("<tfoot><tr>"
             f'<td></td><td colspan="2">{esc(t("report_total", lang))}</td>'
             f'<td class="num">{summary["photos"]}</td><td class="num">{summary["videos"]}</td>'
-            f'<td class="num">{esc(human_size(summary["bytes"]))}</td>'
+            f'<td class="num">{esc(human_size(summary["bytes"], lang))}</td>'
             f'<td class="num">{counts["error"]}</td><td class="num">{counts["warning"]}</td>'
             f"<td>{verdicts}</td></tr></tfoot>")
 
@@ -173,7 +181,7 @@ def _submission(sub: SubmissionResult, index: int, lang: str) -> str:
         f'{esc(t("unit", lang))}: <b>{esc(sub.unit or unknown)}</b>',
         f'{esc(t("activity", lang))}: <b>{esc(sub.activity or unknown)}</b>',
         esc(t("files_line", lang, photos=sub.kind_count("photo"),
-              videos=sub.kind_count("video"), size=human_size(sub.total_bytes))),
+              videos=sub.kind_count("video"), size=human_size(sub.total_bytes, lang))),
         esc(t("report_counts", lang, errors=counts["error"], warnings=counts["warning"],
               infos=counts["info"])),
     ])
@@ -245,7 +253,7 @@ def _file_facts(row: dict[str, Any], lang: str) -> str:
     if kind == "video" and row.get("duration"):
         parts.append(_clock(row["duration"]))
     if row.get("size") is not None:
-        parts.append(human_size(int(row["size"])))
+        parts.append(human_size(int(row["size"]), lang))
     return " · ".join(parts)
 
 
@@ -306,6 +314,7 @@ header { margin-bottom: 18px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px;
   margin: 0 0 18px; }
 section.problems { border-color: var(--err); background: var(--err-bg); color: var(--err); }
+section.problems.warning { border-color: var(--warn); background: var(--warn-bg); color: inherit; }
 .grid-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .grid-table.narrow { width: auto; min-width: 320px; }
 .grid-table th, .grid-table td { border-bottom: 1px solid var(--line); padding: 6px 10px;
