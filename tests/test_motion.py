@@ -32,7 +32,7 @@ from mediacheck.probe.motion import (
     analyse_video,
 )
 from mediacheck.probe.stages import STAGES
-from mediacheck.samples.factory import ffmpeg_exe, make_video
+from mediacheck.samples.factory import ffmpeg_exe
 from mediacheck.samples.motion import Piece, camera_clip, splice_clips
 
 NONE = VideoFacts()
@@ -250,10 +250,24 @@ def test_variable_frame_rate_pan_stays_steady(work: Path, profile) -> None:
     assert result.cuts == []
 
 
-def test_still_video_from_the_factory(tmp_path: Path) -> None:
-    path = make_video(tmp_path / "v.mp4", width=640, height=360, seconds=3, fps=10)
-    result = analyse_video(path, NONE)
-    assert result.complete and result.cuts == [] and result.analysed_until == pytest.approx(3, 0.1)
+def test_repeats_are_judged_against_the_recent_changes() -> None:
+    """Exact repeats (film shown at 30 fps) are skipped; slow real movement after one big
+    change is not mistaken for repeats, once the recent changes show what is usual."""
+    import cv2
+
+    from mediacheck.probe import motion
+
+    analyser = motion._Analyser(0, 30.0)
+    window = cv2.createHanningWindow((160, 90), cv2.CV_32F)
+    rng = np.random.default_rng(1)
+    base = cv2.GaussianBlur(rng.random((90, 160)).astype(np.float32) * 255, (0, 0), 2)
+    pictures = [motion._picture(i, i / 30, np.roll(base, i // 2, axis=1).astype(np.uint8),
+                                window) for i in range(40)]
+    jump = motion._picture(99, 0.0, (255 - base).astype(np.uint8), window)
+    verdicts = [analyser._repeats(pictures[0], jump)]
+    verdicts += [analyser._repeats(b, a) for a, b in zip(pictures, pictures[1:], strict=False)]
+    # Frames 2k and 2k+1 are the same picture (shifted every other frame).
+    assert verdicts[8:] == [i % 2 == 1 for i in range(8, 40)]
 
 
 # --------------------------------------------------------------------------- facts

@@ -47,11 +47,14 @@ STAGE_VERSION = 1
 ANALYSIS_SIDE = 160          # long side of the grey picture motion is measured on, in pixels
 SMOOTH_SECONDS = 1.0         # a camera path smoothed over this long is the intended movement
 SMOOTH_ORDER = 4             # ... by a local polynomial fit of this degree
-REPEAT_SHARE = 0.1           # a frame changing < 10% of the clip's usual change is a repeat
+REPEAT_SHARE = 0.25          # a frame changing < 25% of the clip's usual change is a repeat
 REPEAT_MAX = 0.5             # ... and by less than this (mean detail difference, grey levels)
+REPEAT_HISTORY = 15          # the usual change: the upper quartile of the last frames' changes
 FLAT_DETAIL = 0.3            # detail (grey levels RMS) under which a picture is flat
 CUT_MIN_DISTANCE = 0.35      # a cut changes at least this much of the picture's structure
-CUT_RATIO = 3.0              # ... and this many times more than the surrounding second
+CUT_RATIO = 3.0              # ... this many times the usual change on the calmer side
+CUT_BUSY_RATIO = 1.5         # ... and this many times that on the busier side
+CUT_RUN_SHARE = 0.7          # two neighbours this high: a sustained change, not a cut
 CUT_WINDOW_SECONDS = 1.0
 CUT_CONFIRM = 0.6            # pictures 2-3 frames apart keep this share of the jump (no flash)
 MIN_SCENE_SECONDS = 0.25     # two cuts closer than this are one transition
@@ -256,7 +259,7 @@ class _Analyser:
         self.next_layout = 0.0
         self.thumbs: list[tuple[float, str]] = []
         self.next_thumb = 0.0
-        self.typical_change: float | None = None
+        self.changes: deque[float] = deque(maxlen=REPEAT_HISTORY)
         self.damaged = 0
         self.damaged_at: float | None = None
         self.damage_detail = ""
@@ -297,11 +300,12 @@ class _Analyser:
     def _repeats(self, picture: _Picture, prev: _Picture) -> bool:
         """The same picture again: a film's 24 frames per second shown at 30 repeats every
         fourth one, which would turn a smooth pan into a staircase. A repeat differs from the
-        previous frame far less than frames usually differ from each other in this clip."""
+        previous frame far less than the last frames usually differed (the upper quartile of
+        their changes, repeats included: a 10 fps clip shown at 30 repeats two frames in three,
+        and one big jump cannot make every later frame look like a repeat)."""
         change = float(np.mean(np.abs(picture.detail - prev.detail)))
-        typical = self.typical_change
-        self.typical_change = change if typical is None else (
-            typical if change < REPEAT_SHARE * typical else 0.8 * typical + 0.2 * change)
+        typical = float(np.percentile(self.changes, 75)) if self.changes else None
+        self.changes.append(change)
         return typical is not None and change < min(REPEAT_SHARE * typical, REPEAT_MAX)
 
     def _time(self, frame) -> float:
@@ -387,10 +391,8 @@ class _Analyser:
         times = np.asarray(self.times)
         cuts: list[tuple[float, float]] = []
         for index in np.flatnonzero(distance >= CUT_MIN_DISTANCE):
-            level = _surrounding_level(distance, times, int(index))
-            jump = distance[index]
-            confirmed = self.confirm.get(int(index), jump) >= CUT_CONFIRM * jump
-            if jump >= CUT_RATIO * level and confirmed:
+            if self._is_cut(distance, times, int(index)):
+                jump = distance[index]
                 time = float(times[index])
                 if cuts and time - cuts[-1][0] < MIN_SCENE_SECONDS:
                     if jump > cuts[-1][1]:
@@ -398,6 +400,20 @@ class _Analyser:
                     continue
                 cuts.append((time, float(jump)))
         return [t for t, _ in cuts]
+
+    def _is_cut(self, distance: np.ndarray, times: np.ndarray, index: int) -> bool:
+        """A jump that stands out: `CUT_RATIO` times the calmer side's level and `CUT_BUSY_RATIO`
+        times the busier side's; alone (two more as high among the two transitions either side
+        make a run: a focus pull, an animation, a fast movement); and confirmed (the pictures
+        around it stay apart)."""
+        jump = float(distance[index])
+        calm, busy = _side_levels(distance, times, index)
+        if jump < CUT_RATIO * calm or jump < CUT_BUSY_RATIO * busy:
+            return False
+        near = np.concatenate([distance[max(0, index - 2):index], distance[index + 1:index + 3]])
+        if np.count_nonzero(near >= CUT_RUN_SHARE * jump) >= 2:
+            return False
+        return self.confirm.get(index, jump) >= CUT_CONFIRM * jump
 
     def _scenes(self, bounds: list[float]
                 ) -> tuple[list[dict[str, Any]], list[tuple[float, float]]]:
@@ -535,16 +551,19 @@ def _thumbnail(planes: list[np.ndarray], rotation: int) -> str:
 # --------------------------------------------------------------------------- measures
 
 
-def _surrounding_level(distance: np.ndarray, times: np.ndarray, index: int) -> float:
-    """The typical change around transition `index` (its second before and after, without it
-    and its direct neighbours): a pan or a crowd keeps it high, a still shot low."""
+def _side_levels(distance: np.ndarray, times: np.ndarray, index: int) -> tuple[float, float]:
+    """The typical change on each side of transition `index` (the upper quartile of its second
+    before and of its second after, without it and its direct neighbours), calmer side first.
+    A pan or a crowd keeps it high, a still shot low: a cut from a still shot to a busy one
+    stands far above the still side and clearly above the busy one."""
     t = times[index]
     lo = np.searchsorted(times, t - CUT_WINDOW_SECONDS)
     hi = np.searchsorted(times, t + CUT_WINDOW_SECONDS, side="right")
-    around = np.concatenate([distance[lo:max(lo, index - 1)], distance[index + 2:hi]])
-    if around.size == 0:
-        return 0.0
-    return float(np.percentile(around, 75))
+    sides = [distance[lo:max(lo, index - 1)], distance[index + 2:hi]]
+    levels = sorted(float(np.percentile(side, 75)) for side in sides if side.size)
+    if not levels:
+        return 0.0, 0.0
+    return levels[0], levels[-1]
 
 
 def _shake(times: np.ndarray, steps: np.ndarray) -> tuple[float | None, np.ndarray, np.ndarray]:
