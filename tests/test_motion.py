@@ -206,6 +206,17 @@ def test_damaged_frames_in_the_middle_are_counted(work: Path, spliced) -> None:
 # --------------------------------------------------------------------------- formats
 
 
+@needs_people
+def test_sixty_fps_clip_is_measured_at_thirty(work: Path, profile) -> None:
+    """Frames 1/60 s apart are decoded but every other one is measured: same classes."""
+    options = profile.checks["video-steadiness"].options
+    for motion, expected in (("tripod", "steady"), ("shaky", "shaky")):
+        path = camera_clip(work / f"60fps-{motion}.mp4", CITY, motion, seconds=2, fps=60)
+        result = analyse_video(path, NONE)
+        assert shake_class(result.shake, options) == expected
+        assert 40 <= result.frames <= 61          # of 120 decoded (a tripod repeats some)
+
+
 @needs_corpus
 def test_file_object_gives_the_same_facts_as_the_path(spliced) -> None:
     path, _ = spliced

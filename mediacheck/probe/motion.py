@@ -63,6 +63,7 @@ LAYOUT_GRID = (8, 6)
 FILMSTRIP_SIDE = 160         # long side of each scene's representative picture
 FILMSTRIP_QUALITY = 70
 FILMSTRIP_EVERY_SECONDS = 2.0
+MAX_ANALYSED_FPS = 31.0      # frames closer than this are decoded (they must be) but not measured
 LAYOUT_EVERY_SECONDS = 0.2
 SERIES_POINTS = 100
 COMPLETE_TOLERANCE_SECONDS = 1.0
@@ -268,6 +269,9 @@ class _Analyser:
 
     def add(self, frame) -> None:
         time = self._time(frame)
+        if self.recent and time - self.recent[-1].time < 1.0 / MAX_ANALYSED_FPS:
+            self.last_time = time          # 50/60 fps: every other frame is enough
+            return
         grey, planes = _grey_plane(frame, self._target(frame))
         picture = _picture(self.count, time, grey, self.window)
         prev = self.recent[-1] if self.recent else None
@@ -304,7 +308,7 @@ class _Analyser:
         their changes, repeats included: a 10 fps clip shown at 30 repeats two frames in three,
         and one big jump cannot make every later frame look like a repeat)."""
         change = float(np.mean(np.abs(picture.detail - prev.detail)))
-        typical = float(np.percentile(self.changes, 75)) if self.changes else None
+        typical = sorted(self.changes)[len(self.changes) * 3 // 4] if self.changes else None
         self.changes.append(change)
         return typical is not None and change < min(REPEAT_SHARE * typical, REPEAT_MAX)
 
