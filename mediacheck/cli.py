@@ -261,10 +261,13 @@ class _progress:
 
 
 def _register_subcommands() -> None:
-    """`fix` lives in its own package; its heavy imports happen only when it runs."""
+    """`fix` and `serve` live in their own packages; their heavy imports happen only when they
+    run."""
     from mediacheck.fix.command import fix_command
+    from mediacheck.web.command import serve_command
 
     cli.add_command(fix_command)
+    cli.add_command(serve_command)
 
 
 def _utf8_streams() -> None:

@@ -23,7 +23,7 @@ from mediacheck.report import Severity
 LANGS = ("vi", "en")
 DEFAULT_PROFILE = "phuluc2"
 MESSAGE_FIELDS = {"vi", "en", "hint_vi", "hint_en", "severity"}
-TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix"}
+TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix", "serve"}
 CHECK_KEYS = {"enabled", "severity", "messages", "description_vi", "description_en"}
 MEDIA_OPTIONS: dict[str, type] = {
     "photo_extensions": list,
@@ -49,6 +49,16 @@ FIX_OPTIONS: dict[str, type] = {
     "estimate_video_kbps": int,
     "split_min_seconds": float,
     "split_max_seconds": float,
+}
+# `mediacheck serve` (the web page and the intake portal): what one upload may hold and how long
+# a sign-in lasts. Optional like [fix]; `serve` refuses to start without it.
+SERVE_OPTIONS: dict[str, type] = {
+    "max_file_mb": float,
+    "max_submission_mb": float,
+    "max_files": int,
+    "session_hours": float,
+    "login_attempts": int,
+    "login_window_minutes": float,
 }
 
 
@@ -105,6 +115,7 @@ class Profile:
     zip: dict[str, float]
     checks: dict[str, CheckConfig]
     fix: dict[str, Any] = field(default_factory=dict)
+    serve: dict[str, Any] = field(default_factory=dict)
 
     def enabled_checks(self) -> list[CheckConfig]:
         return [c for c in self.checks.values() if c.enabled]
@@ -176,7 +187,7 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             for check_id, settings in value.items():
                 checks[check_id] = _merge_check(checks.get(check_id, {}), settings)
             merged["checks"] = checks
-        elif key in ("media", "zip", "fix") and isinstance(value, dict):
+        elif key in ("media", "zip", "fix", "serve") and isinstance(value, dict):
             merged[key] = {**base.get(key, {}), **value}
         else:
             merged[key] = value
@@ -208,6 +219,7 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
     media = _validate_table(raw.get("media", {}), MEDIA_OPTIONS, where, "media")
     zip_limits = _validate_table(raw.get("zip", {}), ZIP_OPTIONS, where, "zip")
     fix = _validate_table(raw["fix"], FIX_OPTIONS, where, "fix") if "fix" in raw else {}
+    serve = _validate_table(raw["serve"], SERVE_OPTIONS, where, "serve") if "serve" in raw else {}
     checks_raw = raw.get("checks", {})
     if not isinstance(checks_raw, dict):
         raise ProfileError(where, "checks", "not-table")
@@ -228,6 +240,7 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
         zip=zip_limits,
         checks=checks,
         fix=fix,
+        serve=serve,
     )
 
 

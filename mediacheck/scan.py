@@ -19,6 +19,14 @@ from typing import Any, BinaryIO
 
 from mediacheck.profile import Profile
 
+# The intake portal (`mediacheck serve --intake`) keeps every version a school uploads, as
+# `<Unit>_<Activity>/v1/`, `v2/`, ... with this marker file beside them. Such a folder is read as
+# ONE submission: its latest version, under the folder's own name, so `mediacheck DIR/Khaigiang`
+# checks each unit's latest upload like any event folder. Staging folders (`.incoming-*`) and
+# anything else in it are not versions and are ignored.
+VERSIONS_MARKER = ".mediacheck-versions"
+VERSION_PREFIX = "v"
+
 
 def display_name(name: str) -> str:
     """A name safe to print and to put in JSON: undecodable bytes shown as U+FFFD, NFC form."""
@@ -213,6 +221,11 @@ def _walk_submissions(
     except OSError:
         yield _read_event_folder(folder, shown, profile, ancestors)
         return
+    latest = latest_version(folder, entries)
+    if latest is not None:
+        yield _read_event_folder(latest, f"{shown.rstrip('/')}/{latest.name}", profile,
+                                 ancestors | {key}, name=display_name(folder.name))
+        return
     holds_media = any(
         classify(e.name, profile) in ("photo", "video") and not _is_dir(e) for e in entries
     )
@@ -225,6 +238,37 @@ def _walk_submissions(
             yield from _walk_submissions(Path(entry.path), child, profile, ancestors | {key})
         elif entry.name.lower().endswith(".zip"):
             yield _ZipRef(Path(entry.path), child)
+
+
+def version_number(name: str) -> int | None:
+    """N for a version folder named `vN` (N >= 1), else None."""
+    digits = name[len(VERSION_PREFIX):]
+    if not name.startswith(VERSION_PREFIX) or not digits.isdigit() or digits.startswith("0"):
+        return None
+    return int(digits)
+
+
+def latest_version(folder: Path, entries: list[os.DirEntry] | None = None) -> Path | None:
+    """The newest `vN` folder of an intake folder (one holding `VERSIONS_MARKER`), else None."""
+    try:
+        entries = entries if entries is not None else list(os.scandir(folder))
+    except OSError:
+        return None
+    if not any(e.name == VERSIONS_MARKER and not _is_dir(e) for e in entries):
+        return None
+    versions = [(n, e) for e in entries if (n := version_number(e.name)) is not None
+                and _is_dir(e) and not e.is_symlink()]
+    return Path(max(versions, key=lambda v: v[0])[1].path) if versions else None
+
+
+def read_event_folder(folder: Path, profile: Profile, *, name: str | None = None,
+                      shown: str | None = None) -> EventFolder:
+    """One event folder, read as a submission named `name` (default: the folder's name).
+
+    The intake portal checks a version folder (`.../THCS Pu Nhi_Khaigiang/v2`) under the name of
+    the folder that holds it."""
+    return _read_event_folder(folder, shown or display_name(os.fspath(folder)), profile,
+                              name=name)
 
 
 def _is_loop_link(entry: os.DirEntry) -> bool:
@@ -246,10 +290,13 @@ def _is_dir(entry: os.DirEntry) -> bool:
 
 
 def _read_event_folder(
-    folder: Path, shown: str, profile: Profile, ancestors: frozenset[tuple[int, int]] = frozenset()
+    folder: Path, shown: str, profile: Profile, ancestors: frozenset[tuple[int, int]] = frozenset(),
+    name: str | None = None,
 ) -> EventFolder:
     """List one event folder's files (not recursing: nested folders are a finding)."""
-    name = display_name(folder.resolve().name if folder.name in ("", ".", "..") else folder.name)
+    if name is None:
+        name = display_name(folder.resolve().name if folder.name in ("", ".", "..")
+                            else folder.name)
     event = EventFolder(path=shown, name=name, fs_path=folder)
     try:
         st = folder.stat()

@@ -49,6 +49,12 @@ def _print_action(console: Console, action: FileAction, lang: str, width: int) -
         console.print(Text(indent + detail, style="dim"), soft_wrap=True)
 
 
+def action_details(action: FileAction, lang: str) -> list[str]:
+    """The lines under one planned file (new size, why, what blocks it), for other views of a
+    plan (the web page of `mediacheck serve`)."""
+    return _details(action, lang)
+
+
 def _details(action: FileAction, lang: str) -> list[str]:
     lines = []
     facts = action.facts

@@ -166,6 +166,12 @@ def _badge(sub: SubmissionResult, lang: str) -> str:
     return f'<span class="badge {sub.verdict}">{esc(label)}</span>'
 
 
+def render_submission(sub: SubmissionResult, index: int, lang: str) -> str:
+    """One submission's section of the contact sheet (verdict, folder findings, a card per
+    file), for pages that show submissions one by one (`mediacheck serve`). Style: `CSS`."""
+    return _submission(sub, index, lang)
+
+
 def _submission(sub: SubmissionResult, index: int, lang: str) -> str:
     unknown = t("unknown", lang)
     counts = sub.counts
