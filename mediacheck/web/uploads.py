@@ -213,8 +213,8 @@ def extract_zip(upload: Upload, zip_rel: str, zip_limits: dict[str, Any]) -> Non
         with zipfile.ZipFile(archive_path) as archive:
             members = _zip_plan(archive, upload, zip_limits, archive_path.stat().st_size)
             for info, rel in members:
-                _extract_member(archive, info, upload.root / rel)
-                upload.files[rel] = Received(rel, info.file_size, "")
+                digest = _extract_member(archive, info, upload.root / rel)
+                upload.files[rel] = Received(rel, info.file_size, digest)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError) as exc:
         raise Refused("upload_zip_bad", 400, file=zip_rel, detail=str(exc)[:120]) from exc
     except RuntimeError as exc:  # encrypted members
@@ -251,18 +251,20 @@ def _zip_plan(archive: zipfile.ZipFile, upload: Upload, limits: dict[str, Any],
     return files
 
 
-def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> None:
+def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str:
     """Copy one member under a temporary name, counting bytes (a lying header cannot make it
-    write more than it declared), then rename."""
+    write more than it declared), then rename; return its sha256."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f"{PART_PREFIX}{uuid.uuid4().hex}"
     written = 0
+    digest = hashlib.sha256()
     try:
         with archive.open(info) as src, open(tmp, "xb") as dst:
             while chunk := src.read(FLUSH_BYTES):
                 written += len(chunk)
                 if written > info.file_size:
                     raise zipfile.BadZipFile("member larger than declared")
+                digest.update(chunk)
                 dst.write(chunk)
             dst.flush()
             os.fsync(dst.fileno())
@@ -271,6 +273,7 @@ def _extract_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Pat
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+    return digest.hexdigest()
 
 
 def fsync_dir(path: Path) -> None:
