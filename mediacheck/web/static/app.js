@@ -293,8 +293,16 @@
           });
         status.textContent = T.school_finishing;
         follow(result.events, {
+          verdict: (d) => {
+            status.textContent = d.passed ? T.school_verdict_pass : T.school_verdict_fail;
+          },
           card: (d) => verdict.insertAdjacentHTML("beforeend", d.html),
-          done: () => { status.textContent = ""; bar.hidden = true; button.disabled = false; refreshHistory(); },
+          done: () => {
+            status.textContent = ""; bar.hidden = true;
+            picked = { name: null, files: [] };
+            for (const id of ["folder-input", "files-input"]) $(id).value = "";
+            show(); refreshHistory();
+          },
           failed: (d) => { status.textContent = fmt(T.job_failed, d); button.disabled = false; },
         });
       } catch (err) {
@@ -311,7 +319,17 @@
     if (response.ok) box.innerHTML = await response.text();
   }
 
+  // Forms that undo something (revoking a code) ask first.
+  function initConfirm() {
+    for (const form of document.querySelectorAll("form[data-confirm]")) {
+      form.addEventListener("submit", (e) => {
+        if (!window.confirm(form.dataset.confirm)) e.preventDefault();
+      });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    initConfirm();
     initPicker();
     initLocalDrop();
     initJob();
