@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -75,6 +75,10 @@ class FileFacts:
     sha256: str | None = None
     photo: PhotoFacts | None = None
     video: VideoFacts | None = None
+    thumbnail: str | None = None
+    # Which probe stages' facts are here, and the stages that failed on this file (why).
+    stages: set[str] = field(default_factory=set)
+    stage_errors: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON `files` entry: kind is photo, video or other; facts flattened beside it."""
@@ -102,16 +106,3 @@ class FileFacts:
         kind = self.kind if self.kind in ("photo", "video") else "other"
         return {"path": self.path, "kind": kind,
                 "role": self.kind, "size": self.size}
-
-    def to_cache(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> FileFacts:
-        data = dict(data)
-        photo, video = data.pop("photo", None), data.pop("video", None)
-        return cls(
-            **data,
-            photo=PhotoFacts(**photo) if photo else None,
-            video=VideoFacts(**video) if video else None,
-        )

@@ -73,6 +73,7 @@ class IntakeState:
         # another school's previews (measured: p95 28 s -> see README, 50 schools at once).
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
         self.sheets = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet")
+        self.cpu = jobs.cpu_pool()
         serve = profile.serve
         self.limits = uploads.Limits.from_profile(serve)
         self.session_hours = float(serve["session_hours"])
@@ -84,6 +85,7 @@ class IntakeState:
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
         self.sheets.shutdown(wait=True, cancel_futures=True)
+        jobs.stop_pool(self.cpu)
         self.uploads.discard_all()
         self.cache.close()
         self.store.close()
@@ -537,7 +539,7 @@ def _check_job(state: IntakeState, job: jobs.Job, submission_id: int) -> None:
     name = f"{state.folder_unit(row['unit'])}_{row['activity']}"
     try:
         result = jobs.check_version(folder, name, state.profile, job.lang, cache=state.cache,
-                                    shown=row["folder"])
+                                    shown=row["folder"], executor=state.cpu)
         state.store.set_result(submission_id, result.to_dict())
     except Exception as exc:  # noqa: BLE001 - recorded; the portal goes on
         state.store.set_result(submission_id, None, status="error")
@@ -553,7 +555,7 @@ def _sheet_job(state: IntakeState, job: jobs.Job, folder: Path, name: str, shown
                result: Any) -> None:
     try:
         sheet = jobs.check_version(folder, name, state.profile, job.lang, cache=state.cache,
-                                   shown=shown, thumbnails=True)
+                                   shown=shown, thumbnails=True, executor=state.cpu)
     except Exception:  # noqa: BLE001 - previews are a nicety: show the sheet without them
         sheet = result
     state.board.publish(job, "card", {"index": 0, "passed": sheet.passed,
@@ -595,7 +597,8 @@ async def submission_page(request: Request) -> Response:
         sheet = await asyncio.to_thread(
             jobs.check_version, state.root / row["folder"],
             f"{state.folder_unit(row['unit'])}_{row['activity']}",
-            state.profile, lang, cache=state.cache, shown=row["folder"], thumbnails=True)
+            state.profile, lang, cache=state.cache, shown=row["folder"], thumbnails=True,
+            executor=state.cpu)
         card = jobs.render_card(sheet, 0, lang)
     return page(request, "intake_submission.html", sub=row, versions=versions, card=card,
                 csrf=session.csrf, principal=session.principal, when=_when,
@@ -781,9 +784,11 @@ async def export_csv(request: Request) -> Response:
     activities = [a for a in state.store.activities()
                   if not chosen.isdigit() or a["id"] == int(chosen)]
     paths = [state.root / a["name"] for a in activities if (state.root / a["name"]).is_dir()]
-    report = await asyncio.to_thread(jobs.check_paths, paths, state.profile, lang,
-                                     cache=state.cache) if paths else jobs.new_report(
-                                         state.profile, lang)
+    if paths:
+        report = await asyncio.to_thread(jobs.check_paths, paths, state.profile, lang,
+                                         cache=state.cache, executor=state.cpu)
+    else:
+        report = jobs.new_report(state.profile, lang)
     findings, summary = jobs.csv_exports(report, lang)
     kind = request.query_params.get("kind", "findings")
     stamp = time.strftime("%Y%m%d-%H%M")

@@ -148,11 +148,70 @@ def new_report(profile: Profile, lang: str) -> Report:
     return Report(profile=profile.name, tool_version=__version__, lang=lang)
 
 
+class SharedPool(Executor):
+    """One pool of worker processes for the CPU-bound probe stages (pixels, previews), kept
+    for the server's life: the engine would otherwise start and stop a pool for every check
+    (a few hundred milliseconds each time).
+
+    It is handed to the engine as a foreign executor (like a cluster's), so a run never shuts
+    it down (the pipeline stops any `ProcessPoolExecutor` it is given when a run ends); a pool
+    broken by a crashing decoder is replaced at the next submit."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        from mediacheck.pipeline import default_jobs
+
+        self.workers = workers or default_jobs()
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from mediacheck.pipeline import _process_pool, _stop_pool
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = _process_pool(self.workers)
+            try:
+                return self._pool.submit(fn, *args, **kwargs)
+            except BrokenProcessPool:
+                _stop_pool(self._pool, cancel=True)
+                self._pool = _process_pool(self.workers)
+                return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """A run's end: nothing to do (the server calls `close`)."""
+
+    def close(self) -> None:
+        from mediacheck.pipeline import _stop_pool
+
+        with self._lock:
+            if self._pool is not None:
+                _stop_pool(self._pool, cancel=True)
+                self._pool = None
+
+
+def cpu_pool(workers: int | None = None) -> SharedPool:
+    return SharedPool(workers)
+
+
+def stop_pool(pool: SharedPool) -> None:
+    pool.close()
+
+
+def _options(lang: str, report: Report | None = None, **given: Any) -> engine.RunOptions:
+    """The engine's options; run notes (a lost cluster, a crashed decoder) go to the report."""
+    if report is not None:
+        given["on_note"] = lambda key, params: report.problems.append(
+            engine.run_note(key, params, lang))
+    return engine.RunOptions(lang=lang, **given)
+
+
 def check_paths(paths: list[Path], profile: Profile, lang: str, *, cache: Any = None,
                 thumbnails: bool = False, on_start: Callable[[int], None] | None = None,
                 on_file: Callable[[str], None] | None = None,
                 on_submission: Callable[[int, SubmissionResult], None] | None = None,
-                now: datetime | None = None) -> Report:
+                now: datetime | None = None, executor: Any = None) -> Report:
     """Check `paths` like the command line does, telling as it goes: the number of files,
     each file when read, each submission when judged."""
     submissions, problems = engine.discover(paths, profile, lang)
@@ -160,25 +219,35 @@ def check_paths(paths: list[Path], profile: Profile, lang: str, *, cache: Any = 
         on_start(sum(len(s.files) for s in submissions))
     report = new_report(profile, lang)
     report.problems = problems
-    results = engine.iter_results(
-        submissions, profile, lang, now=now, thumbnails=thumbnails, cache=cache,
-        on_file=None if on_file is None else (lambda media: on_file(media.rel)))
-    for index, result in enumerate(results):
+    options = _options(lang, report, now=now, thumbnails=thumbnails, cache=cache,
+                       executor=executor,
+                       on_file=None if on_file is None else (lambda media: on_file(media.rel)))
+    report.checks = [{"id": c.id, "description": c.description} for c in
+                     engine.runnable_checks(profile, engine.wanted_stages(profile, options))]
+    for index, result in enumerate(engine.iter_results(submissions, profile, options)):
         report.submissions.append(result)
         if on_submission is not None:
             on_submission(index, result)
     return report
 
 
+def check_event(event: Any, profile: Profile, lang: str, *, cache: Any = None,
+                thumbnails: bool = False, executor: Any = None) -> SubmissionResult:
+    """One submission already found (an `EventFolder`), judged."""
+    options = _options(lang, cache=cache, thumbnails=thumbnails, executor=executor)
+    return next(iter(engine.iter_results([event], profile, options)))
+
+
 def check_version(folder: Path, name: str, profile: Profile, lang: str, *, cache: Any = None,
-                  thumbnails: bool = False, shown: str | None = None) -> SubmissionResult:
+                  thumbnails: bool = False, shown: str | None = None,
+                  executor: Any = None) -> SubmissionResult:
     """One intake version folder (`.../THCS Pu Nhi_Khaigiang/v2`), judged under the name of
     the submission it is a version of."""
     from mediacheck.scan import read_event_folder
 
     event = read_event_folder(folder, profile, name=name, shown=shown)
-    return next(iter(engine.iter_results([event], profile, lang, cache=cache,
-                                         thumbnails=thumbnails)))
+    return check_event(event, profile, lang, cache=cache, thumbnails=thumbnails,
+                       executor=executor)
 
 
 def report_of(results: list[SubmissionResult], profile: Profile, lang: str) -> Report:
@@ -188,18 +257,18 @@ def report_of(results: list[SubmissionResult], profile: Profile, lang: str) -> R
 
 
 def start_check(board: JobBoard, executor: Executor, paths: list[Path], profile: Profile,
-                lang: str, owner: str, *, cache: Any = None,
+                lang: str, owner: str, *, cache: Any = None, cpu: Any = None,
                 data: dict[str, Any] | None = None) -> Job:
     """A check job: events `start` {total}, `file` {done, total, name}, `card` {html, index,
     passed}, then `done` {summary}."""
     job = board.create("check", owner, lang)
     job.data.update(data or {})
-    executor.submit(_run_check_job, board, job, paths, profile, cache)
+    executor.submit(_run_check_job, board, job, paths, profile, cache, cpu)
     return job
 
 
 def _run_check_job(board: JobBoard, job: Job, paths: list[Path], profile: Profile,
-                   cache: Any) -> None:
+                   cache: Any, cpu: Any = None) -> None:
     lang = job.lang
     counter = {"done": 0, "total": 0}
 
@@ -219,7 +288,7 @@ def _run_check_job(board: JobBoard, job: Job, paths: list[Path], profile: Profil
     try:
         job.report = check_paths(paths, profile, lang, cache=cache, thumbnails=True,
                                  on_start=on_start, on_file=on_file,
-                                 on_submission=on_submission)
+                                 on_submission=on_submission, executor=cpu)
     except Exception as exc:  # noqa: BLE001 - the page shows the error, the server goes on
         board.publish(job, "failed", {"detail": f"{type(exc).__name__}: {exc}"}, last=True)
         return
@@ -269,7 +338,7 @@ def find_event(source: Path, profile: Profile) -> Any:
 
 def plan_fix(source: Path, output: Path, name: str, profile: Profile, lang: str, *,
              heic_to_jpeg: bool = False, split_scenes: bool = False,
-             cache: Any = None) -> FixPreview | None:
+             cache: Any = None, cpu: Any = None) -> FixPreview | None:
     """The dry run: check the folder, plan every file; nothing is written."""
     from mediacheck.fix.apply import FixRefused, check_output_location, same_filesystem
     from mediacheck.fix.plan import build_plan
@@ -277,7 +346,7 @@ def plan_fix(source: Path, output: Path, name: str, profile: Profile, lang: str,
     event = find_event(source, profile)
     if event is None:
         return None
-    result = engine.check_event(event, profile, lang)
+    result = check_event(event, profile, lang, cache=cache, executor=cpu)
     unit, _, activity = name.partition("_")
     plan = build_plan(event, result, name, profile.fix, heic_to_jpeg=heic_to_jpeg,
                       split_scenes=split_scenes, same_filesystem=same_filesystem(source, output),
@@ -358,17 +427,17 @@ class _FixEvents:
 
 
 def start_fix(board: JobBoard, executor: Executor, preview: FixPreview, profile: Profile,
-              lang: str, owner: str, *, cache: Any = None) -> Job:
+              lang: str, owner: str, *, cache: Any = None, cpu: Any = None) -> Job:
     """Build the new folder (events `fixprogress`, `fixfile`), then re-check it like any
     submission (events of a check job), then `done`."""
     job = board.create("fix", owner, lang)
     job.data["output"] = str(preview.output)
-    executor.submit(_run_fix_job, board, job, preview, profile, cache)
+    executor.submit(_run_fix_job, board, job, preview, profile, cache, cpu)
     return job
 
 
 def _run_fix_job(board: JobBoard, job: Job, preview: FixPreview, profile: Profile,
-                 cache: Any) -> None:
+                 cache: Any, cpu: Any = None) -> None:
     from mediacheck.fix.apply import FixRefused, apply_plan, check_disk_space
     from mediacheck.fix.messages import tr
 
@@ -387,4 +456,4 @@ def _run_fix_job(board: JobBoard, job: Job, preview: FixPreview, profile: Profil
     failed = sum(1 for o in outcomes if o.status == "failed")
     board.publish(job, "fixdone", {"text": tr("applied", lang, done=len(outcomes) - failed,
                                               failed=failed), "output": str(preview.output)})
-    _run_check_job(board, job, [preview.output], profile, cache)
+    _run_check_job(board, job, [preview.output], profile, cache, cpu)

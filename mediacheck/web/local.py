@@ -45,12 +45,19 @@ class LocalState:
         self.board = jobs.JobBoard()
         self.uploads = uploads.Uploads()
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
+        self.cpu = jobs.cpu_pool()
+        self.closed = False
         self.temp = Path(tempfile.mkdtemp(prefix="mediacheck-serve-"))
         self.downloads = downloads
         self.limits = uploads.Limits.from_profile(profile.serve)
 
     def close(self) -> None:
+        """Stop the workers and remove the temporary uploads (twice is harmless)."""
+        if self.closed:
+            return
+        self.closed = True
         self.executor.shutdown(wait=False, cancel_futures=True)
+        jobs.stop_pool(self.cpu)
         self.uploads.discard_all()
         shutil.rmtree(self.temp, ignore_errors=True)
         if self.cache is not None:
@@ -191,7 +198,8 @@ def _home_error(request: Request, key: str, raw: str) -> Response:
 def _start_check(state: LocalState, folder: Path, lang: str, *, fixable: bool,
                  uploaded: bool = False) -> jobs.Job:
     return jobs.start_check(state.board, state.executor, [folder], state.profile, lang, OWNER,
-                            cache=state.cache, data={"source": str(folder), "fixable": fixable,
+                            cache=state.cache, cpu=state.cpu,
+                            data={"source": str(folder), "fixable": fixable,
                                                      "uploaded": uploaded})
 
 
@@ -375,7 +383,7 @@ async def fix_page(request: Request) -> Response:
     if target is not None:
         preview = await _threaded(lambda: jobs.plan_fix(
             *target, state.profile, lang, heic_to_jpeg=bool(values.get("heic")),
-            split_scenes=bool(values.get("split")), cache=state.cache))
+            split_scenes=bool(values.get("split")), cache=state.cache, cpu=state.cpu))
         if preview is None:
             ctx["error"] = tr("fix_not_one", lang, count="0")
         else:
@@ -392,12 +400,12 @@ async def fix_apply(request: Request) -> Response:
         return page(request, "local_fix.html", status=400, **ctx)
     preview = await _threaded(lambda: jobs.plan_fix(
         *target, state.profile, lang, heic_to_jpeg=bool(values.get("heic")),
-        split_scenes=bool(values.get("split")), cache=state.cache))
+        split_scenes=bool(values.get("split")), cache=state.cache, cpu=state.cpu))
     if preview is None or preview.refused:
         if preview is not None:
             ctx["plan"] = jobs.plan_rows(preview, lang)
         return page(request, "local_fix.html", status=400, **ctx)
     job = jobs.start_fix(state.board, state.executor, preview, state.profile, lang, OWNER,
-                         cache=state.cache)
+                         cache=state.cache, cpu=state.cpu)
     job.data.update({"source": str(preview.output), "fixable": False})
     return RedirectResponse(f"/job/{job.id}", status_code=303)
