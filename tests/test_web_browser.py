@@ -164,3 +164,31 @@ def test_school_uploads_and_the_office_sees_the_matrix_change(browser: Any, shot
         assert office.errors == [], office.errors
     finally:
         portal.server.stop()
+
+
+def test_office_sets_its_password_from_the_console_link(browser: Any, shots: Path,
+                                                        tmp_path: Path) -> None:
+    import re
+
+    units = tmp_path / "donvi.csv"
+    units.write_text("Đơn vị\nTHCS Pú Nhi\n", encoding="utf-8")
+    srv = start(["--intake", str(tmp_path / "nhan"), "--units", str(units), "--port", "0"],
+                wait_for=re.compile(r"http://127\.0\.0\.1:(\d+)/setup\?token=(\S+)"))
+    try:
+        page = new_page(browser)
+        page.goto(f"http://127.0.0.1:{srv.port}/setup?token={srv.token}")
+        snap(page, shots, "intake-setup")
+        page.fill("#password", "mật khẩu phòng 2024")
+        page.fill("#again", "mật khẩu phòng 2024")
+        page.click("button[type=submit]")
+        page.wait_for_selector("#password")
+        assert "Đã lưu mật khẩu" in page.inner_text("main")
+        page.fill("#password", "mật khẩu phòng 2024")
+        page.click("button[type=submit]")
+        page.wait_for_selector("table.codes")
+        page.click("text=English")
+        page.wait_for_selector("h1:has-text('Submissions overview')")
+        snap(page, shots, "intake-office-english")
+        assert page.errors == [], page.errors
+    finally:
+        srv.stop()

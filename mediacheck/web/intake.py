@@ -524,6 +524,9 @@ def _rename_version(staging: Path, target: Path) -> None:
 def start_check(state: IntakeState, submission_id: int, lang: str) -> jobs.Job:
     owner = f"submission:{submission_id}"
     job = state.board.create("check", owner, lang)
+    # Only the jobs the board still keeps: finished ones (their events hold previews) go.
+    state.check_jobs = {k: j for k, j in state.check_jobs.items()
+                        if state.board.get(j.id, j.owner) is not None}
     state.check_jobs[submission_id] = job
     state.executor.submit(_check_job, state, job, submission_id)
     return job

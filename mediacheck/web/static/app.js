@@ -241,6 +241,10 @@
         cards.insertAdjacentHTML("beforeend", d.html);
       },
       done: (d) => {
+        if (box.dataset.kind === "intake") {   // the stored result, rendered by the server
+          if (d.status !== "checking") window.location.reload();
+          return;
+        }
         bar.max = 1; bar.value = 1;
         status.textContent = d.submissions ? fmt(T.job_done, d) : T.job_none;
         for (const p of d.problems || []) status.textContent += " " + p;
