@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mediacheck import __version__
-from mediacheck.checks import REGISTRY, EventFacts, Problem, needs
+from mediacheck.checks import REGISTRY, EventFacts, Problem, fold_findings, needs
 from mediacheck.checks.folder_name import split_name
 from mediacheck.i18n import render, t
 from mediacheck.pipeline import Cache, OnFile, ProbeFn, Prober, ProbeSettings
@@ -64,9 +64,9 @@ def stamp(config: CheckConfig, problem: Problem, lang: str) -> Finding:
         key=problem.key,
         severity=message.severity,
         path=problem.path,
-        message=render(message.text[lang], params),
-        hint=render(message.hint[lang], params),
-        details={"key": problem.key, **params},
+        message=render(message.text[lang], params, lang),
+        hint=render(message.hint[lang], params, lang),
+        details=problem.details(),
     )
 
 
@@ -102,7 +102,7 @@ def run_checks(event: EventFacts, configs: list[CheckConfig], lang: str) -> list
     event.error_paths = frozenset(
         f.path for f in findings if f.severity is Severity.ERROR and f.path)
     findings += [f for c in late for f in _run_one(c, event, lang)]
-    return sort_findings(findings)
+    return sort_findings(fold_findings(findings, configs))
 
 
 def _run_one(config: CheckConfig, event: EventFacts, lang: str) -> Iterator[Finding]:

@@ -80,7 +80,7 @@ def test_every_photo_and_video_has_a_decodable_preview(report: Report, page_text
     page = parse(page_text)
     media = [f for s in report.submissions for f in s.files if f["kind"] in ("photo", "video")]
     images = page.all("img")
-    assert len(media) == 8
+    assert len(media) == 9
     assert len(images) == len(media)
     alts = {img["alt"] for img in images}
     assert alts == {f["path"] for f in media}
@@ -151,7 +151,7 @@ def test_quiet_keeps_the_summary_and_drops_passing_details(report: Report) -> No
     assert [a["id"] for a in page.all("section") if a.get("id")] == [
         f"s{i}" for i, s in enumerate(report.submissions) if s.path.endswith(FAILING)]
     assert PASSING in text  # still in the summary table
-    assert len(page.all("img")) == 2
+    assert len(page.all("img")) == 3
 
 
 def test_units_tables(report: Report) -> None:

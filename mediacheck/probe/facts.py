@@ -8,7 +8,15 @@ from typing import Any
 
 @dataclass
 class PhotoFacts:
-    """What a photo's header and metadata say (sizes in pixels as stored, before rotation)."""
+    """What a photo's header and metadata say (sizes in pixels as stored, before rotation).
+
+    `datetime_original` is the capture time (ISO 8601, local) from EXIF, or, when that field is
+    empty, from the maker's own block (`datetime_source` says which: "exif", "flir",
+    "makernote"). A capture time written but not a date (all zeroes) is kept as written in
+    `datetime_original_text`. `exif_width`/`exif_height` are None when absent and 0 when
+    written as 0 (a field some program rewrote). `xmp_sizes` maps the XMP width tag
+    ("exif:PixelXDimension", "tiff:ImageWidth") to the [width, height] written there.
+    """
 
     format: str | None = None
     width: int | None = None
@@ -18,6 +26,9 @@ class PhotoFacts:
     model: str | None = None
     software: str | None = None
     datetime_original: str | None = None
+    datetime_original_text: str | None = None
+    datetime_source: str | None = None
+    modify_date: str | None = None
     exif_width: int | None = None
     exif_height: int | None = None
     orientation: int | None = None
@@ -25,7 +36,9 @@ class PhotoFacts:
     user_comment: str | None = None
     image_description: str | None = None
     xmp_creator_tool: str | None = None
+    xmp_history_agent: str | None = None
     xmp_tags: list[str] = field(default_factory=list)
+    xmp_sizes: dict[str, list[int]] = field(default_factory=dict)
     app13_resources: list[int] = field(default_factory=list)
     fbmd: bool = False
 

@@ -27,11 +27,9 @@ def get_reporter(name: str) -> Reporter:
     return importlib.import_module(REPORTERS[name])  # type: ignore[return-value]
 
 
-def human_size(size: int) -> str:
-    """Sizes as people read them, in decimal units like file managers on Windows and macOS."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
+def human_size(size: int, lang: str | None = None) -> str:
+    """Sizes as people read them, in decimal units like file managers on Windows and macOS,
+    with the language's decimal mark (934,4 KB in Vietnamese)."""
+    from mediacheck.i18n import format_bytes
+
+    return format_bytes(size, lang)

@@ -99,7 +99,7 @@ def _summary_row(sub: SubmissionResult, index: int, lang: str) -> str:
         f"<td>{esc(sub.activity or '')}</td>",
         f'<td class="num">{sub.kind_count("photo")}</td>',
         f'<td class="num">{sub.kind_count("video")}</td>',
-        f'<td class="num">{esc(human_size(sub.total_bytes))}</td>',
+        f'<td class="num">{esc(human_size(sub.total_bytes, lang))}</td>',
         _count_cell(counts["error"], "error"),
         _count_cell(counts["warning"], "warning"),
         f"<td>{_badge(sub, lang)}</td>",
@@ -120,7 +120,7 @@ def _totals_row(report: Report, lang: str) -> str:
     return ("<tfoot><tr>"
             f'<td></td><td colspan="2">{esc(t("report_total", lang))}</td>'
             f'<td class="num">{summary["photos"]}</td><td class="num">{summary["videos"]}</td>'
-            f'<td class="num">{esc(human_size(summary["bytes"]))}</td>'
+            f'<td class="num">{esc(human_size(summary["bytes"], lang))}</td>'
             f'<td class="num">{counts["error"]}</td><td class="num">{counts["warning"]}</td>'
             f"<td>{verdicts}</td></tr></tfoot>")
 
@@ -187,7 +187,7 @@ def _submission(sub: SubmissionResult, index: int, lang: str) -> str:
         f'{esc(t("unit", lang))}: <b>{esc(sub.unit or unknown)}</b>',
         f'{esc(t("activity", lang))}: <b>{esc(sub.activity or unknown)}</b>',
         esc(t("files_line", lang, photos=sub.kind_count("photo"),
-              videos=sub.kind_count("video"), size=human_size(sub.total_bytes))),
+              videos=sub.kind_count("video"), size=human_size(sub.total_bytes, lang))),
         esc(t("report_counts", lang, errors=counts["error"], warnings=counts["warning"],
               infos=counts["info"])),
     ])
@@ -259,7 +259,7 @@ def _file_facts(row: dict[str, Any], lang: str) -> str:
     if kind == "video" and row.get("duration"):
         parts.append(_clock(row["duration"]))
     if row.get("size") is not None:
-        parts.append(human_size(int(row["size"])))
+        parts.append(human_size(int(row["size"]), lang))
     return " · ".join(parts)
 
 
