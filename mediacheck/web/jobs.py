@@ -154,8 +154,7 @@ class SharedPool(Executor):
     (a few hundred milliseconds each time).
 
     It is handed to the engine as a foreign executor (like a cluster's), so a run never shuts
-    it down (the pipeline stops any `ProcessPoolExecutor` it is given when a run ends); a pool
-    broken by a crashing decoder is replaced at the next submit."""
+    it down; a pool broken by a crashing decoder is replaced at the next submit."""
 
     def __init__(self, workers: int | None = None) -> None:
         from mediacheck.pipeline import default_jobs
@@ -167,27 +166,27 @@ class SharedPool(Executor):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         from concurrent.futures.process import BrokenProcessPool
 
-        from mediacheck.pipeline import _process_pool, _stop_pool
+        from mediacheck.pipeline import process_pool, stop_pool
 
         with self._lock:
             if self._pool is None:
-                self._pool = _process_pool(self.workers)
+                self._pool = process_pool(self.workers)
             try:
                 return self._pool.submit(fn, *args, **kwargs)
             except BrokenProcessPool:
-                _stop_pool(self._pool, cancel=True)
-                self._pool = _process_pool(self.workers)
+                stop_pool(self._pool, cancel=True)
+                self._pool = process_pool(self.workers)
                 return self._pool.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """A run's end: nothing to do (the server calls `close`)."""
 
     def close(self) -> None:
-        from mediacheck.pipeline import _stop_pool
+        from mediacheck.pipeline import stop_pool
 
         with self._lock:
             if self._pool is not None:
-                _stop_pool(self._pool, cancel=True)
+                stop_pool(self._pool, cancel=True)
                 self._pool = None
 
 
