@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from mediacheck import __version__
 from mediacheck.checks import REGISTRY, EventFacts, Problem
-from mediacheck.checks.folder_name import split_name
 from mediacheck.i18n import render, t
+from mediacheck.naming import split_name
 from mediacheck.probe import FileFacts, probe
 from mediacheck.profile import CheckConfig, Profile
 from mediacheck.report import Finding, Report, Severity, SubmissionResult

@@ -12,13 +12,11 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from mediacheck.checks.folder_name import fold
+from mediacheck.naming import activity_key, letters_and_digits, nfc, unit_key
 from mediacheck.report import SubmissionResult
 
 # Header names (folded, letters and digits only) that name the unit column.
@@ -48,7 +46,7 @@ def load_units(path: Path) -> list[str]:
     else:
         names = [line.strip() for line in text.splitlines()
                  if line.strip() and not line.lstrip().startswith("#")]
-    units = _unique(unicodedata.normalize("NFC", n) for n in names)
+    units = _unique(nfc(n) for n in names)
     if not units:
         raise UnitsError(path, "no unit names found")
     return units
@@ -100,21 +98,7 @@ def _unit_column(rows: list[list[str]]) -> tuple[int, bool]:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", fold(text))
-
-
-def unit_key(name: str, ignored_leading_words: Iterable[str] = ()) -> str:
-    """The form two spellings of one unit share: folded, one space, no leading "Trường"."""
-    words = fold(name).split()
-    ignored = {fold(w) for w in ignored_leading_words}
-    while len(words) > 1 and words[0] in ignored:
-        words = words[1:]
-    return " ".join(words)
-
-
-def activity_key(name: str) -> str:
-    """Activities are typed freely ("Khai giang", "KhaiGiang"): letters and digits only."""
-    return _key(name)
+    return letters_and_digits(text)
 
 
 def _unique(names: Iterable[str]) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -134,7 +133,7 @@ def _output_name(source_name: str, unit: str | None, activity: str | None, profi
                  lang: str) -> str | None:
     """`Unit_Activity` from the options, else from the source name when it already parses,
     else asked for on a terminal (never in a script: there it is an error)."""
-    from mediacheck.checks.folder_name import split_name
+    from mediacheck.naming import SEPARATOR, is_usable_folder_name, join_name, split_name
 
     parsed_unit, parsed_activity = split_name(source_name)
     unit, activity = unit or parsed_unit, activity or parsed_activity
@@ -144,9 +143,9 @@ def _output_name(source_name: str, unit: str | None, activity: str | None, profi
     if not unit or not activity:
         click.echo(tr("need_unit_activity", lang, name=source_name), err=True)
         return None
-    name = unicodedata.normalize("NFC", f"{unit.strip()}_{activity.strip()}")
-    forbidden = profile.checks["folder-name"].options["forbidden_characters"] + "\0"
-    if any(ch in forbidden for ch in name) or name.endswith(".") or "_" in activity.strip():
+    name = join_name(unit, activity)
+    forbidden = profile.checks["folder-name"].options["forbidden_characters"]
+    if not is_usable_folder_name(name, forbidden) or SEPARATOR in activity.strip():
         click.echo(tr("bad_output_name", lang, name=name), err=True)
         return None
     return name

@@ -18,8 +18,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from mediacheck.checks.folder_name import fold
 from mediacheck.i18n import t
+from mediacheck.naming import fold
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters import human_size
 
