@@ -21,7 +21,7 @@ from mediacheck.i18n import render, t
 from mediacheck.naming import split_name
 from mediacheck.probe import FileFacts, probe
 from mediacheck.profile import CheckConfig, Profile
-from mediacheck.report import Finding, Report, Severity, SubmissionResult
+from mediacheck.report import CheckRef, Finding, Report, Severity, SubmissionResult
 from mediacheck.scan import EventFolder, MediaFile, ScanProblem, find_submissions
 
 ProbeFn = Callable[[MediaFile], FileFacts]
@@ -331,7 +331,8 @@ def run(
     submissions, problems = discover(paths, profile, lang)
     if on_start is not None:
         on_start(sum(len(s.files) for s in submissions))
-    report = Report(profile=profile.name, tool_version=__version__, lang=lang)
+    report = Report(profile=profile.name, tool_version=__version__, lang=lang,
+                    checks=checks_of(profile))
     report.problems = problems
     report.submissions.extend(iter_results(
         submissions, profile, lang, strict=strict, now=now, on_file=on_file,
@@ -343,6 +344,11 @@ def run(
         ignored = profile.checks["folder-name"].options.get("ignored_leading_words", [])
         report.units = compare_units(units, report.submissions, activity, ignored)
     return report
+
+
+def checks_of(profile: Profile) -> list[CheckRef]:
+    """The checks a report records as having run: the profile's enabled ones."""
+    return [CheckRef(c.id, dict(c.description)) for c in profile.enabled_checks()]
 
 
 def profile_summary(profile: Profile) -> list[dict[str, Any]]:

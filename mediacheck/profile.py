@@ -8,19 +8,14 @@ declare (`OPTIONS`, `MESSAGES`), with the file, the key and the reason.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from mediacheck.i18n import LANGS
 from mediacheck.report import Severity
+from mediacheck.tomlfile import TomlFileError, read_toml
 
-LANGS = ("vi", "en")
 DEFAULT_PROFILE = "phuluc2"
 MESSAGE_FIELDS = {"vi", "en", "hint_vi", "hint_en", "severity"}
 TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix"}
@@ -56,21 +51,42 @@ class ProfileError(Exception):
     """A profile that cannot be used; says which file and key, and why.
 
     The reason is a catalog id (`profile_reason_<code>` in locale/ui.toml) with parameters, so
-    the command line can say it in the user's language; `reason` is the English text.
+    the command line can say it in the user's language; `reason` is the English text. A file
+    that cannot be read or parsed carries the reader's error as `cause`; `key` is "-" then.
     """
 
-    def __init__(self, file: Path | str, key: str, code: str, **params: Any) -> None:
+    def __init__(self, file: Path | str, key: str, code: str, *,
+                 cause: TomlFileError | None = None, **params: Any) -> None:
         self.file = str(file)
         self.key = key
         self.code = code
         self.params = params
+        self.cause = cause
         self.reason = self.localized("en")
         super().__init__(f"{file}: {key}: {self.reason}")
 
     def localized(self, lang: str) -> str:
+        """Why, in `lang` (the part after "mục …:" in `message`)."""
         from mediacheck.i18n import t
 
-        return t(f"profile_reason_{self.code.replace('-', '_')}", lang, **self.params)
+        if self.cause is not None:
+            return self.cause.localized(lang)
+        params = dict(self.params)
+        if "shipped" not in params:
+            params["shipped"] = ", ".join(shipped_profiles())
+        return t(f"profile_reason_{self.code.replace('-', '_')}", lang, **params)
+
+    def message(self, lang: str) -> str:
+        """The whole sentence a user reads: what is wrong, in which file and key."""
+        from mediacheck.i18n import t
+
+        if self.code == "no-file":
+            return t("profile_not_found", lang, name=self.params.get("name", self.file),
+                     shipped=", ".join(shipped_profiles()))
+        if self.key == "-":
+            return t("profile_file_error", lang, file=self.file, reason=self.localized(lang))
+        return t("profile_error", lang, file=self.file, key=self.key,
+                 reason=self.localized(lang))
 
 
 @dataclass(frozen=True)
@@ -119,10 +135,15 @@ def builtin_rules_dir() -> Path:
     return here / "rules"
 
 
+def shipped_profiles() -> list[str]:
+    """The names of the profiles shipped with mediacheck (`--rules NAME`)."""
+    return sorted(p.stem for p in builtin_rules_dir().glob("*.toml"))
+
+
 def load_profile(ref: str | Path | None = None) -> Profile:
     """Load a profile by shipped name (`phuluc2`) or by file path, with its `extends` chain."""
-    path = _resolve(ref or DEFAULT_PROFILE, base=None)
-    raw, files = _load_chain(path, seen=())
+    ref = ref or DEFAULT_PROFILE
+    raw, files = _load_chain(_resolve(ref, base=None), seen=(), ref=str(ref))
     return _validate(raw, files)
 
 
@@ -141,29 +162,32 @@ def _resolve(ref: str | Path, base: Path | None) -> Path:
     return builtin_rules_dir() / f"{text}.toml"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, ref: str, extended_by: Path | None) -> dict[str, Any]:
+    """The profile file's table; a missing one is named as the user wrote it (`--rules nope`,
+    or `extends = "nope"` in the extending file)."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ProfileError(path, "-", "no-file") from exc
-    except OSError as exc:
-        raise ProfileError(path, "-", "unreadable", detail=exc.strerror or str(exc)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(path, "-", "bad-toml", detail=str(exc)) from exc
+        return read_toml(path)
+    except TomlFileError as exc:
+        if exc.code == "no-file" and extended_by is not None:
+            raise ProfileError(extended_by, "extends", "extends-missing", name=ref) from exc
+        if exc.code == "no-file":
+            raise ProfileError(path, "-", "no-file", name=ref) from exc
+        raise ProfileError(path, "-", exc.code, cause=exc) from exc
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _load_chain(path: Path, seen: tuple[Path, ...], ref: str, extended_by: Path | None = None
+                ) -> tuple[dict[str, Any], tuple[str, ...]]:
     resolved = path.resolve()
     if resolved in seen:
         raise ProfileError(path, "extends", "extends-loop")
-    raw = _read_toml(path)
+    raw = _read_toml(path, ref, extended_by)
     parent_ref = raw.pop("extends", None)
     if parent_ref is None:
         return raw, (str(path),)
     if not isinstance(parent_ref, str):
         raise ProfileError(path, "extends", "extends-type")
-    parent, files = _load_chain(_resolve(parent_ref, base=path), seen + (resolved,))
+    parent, files = _load_chain(_resolve(parent_ref, base=path), seen + (resolved,),
+                                parent_ref, extended_by=path)
     return merge(parent, raw), files + (str(path),)
 
 

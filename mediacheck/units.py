@@ -26,12 +26,21 @@ SUGGEST_CUTOFF = 0.75
 
 
 class UnitsError(Exception):
-    """The units file cannot be used; `reason` is a short English/technical cause."""
+    """The units file cannot be used. `code` is an OS reason (mediacheck.errors.os_code) or
+    `no-units`; `localized` says it in the user's language."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    def __init__(self, path: Path | str, code: str) -> None:
+        super().__init__(f"{path}: {code}")
         self.path = str(path)
-        self.reason = reason
+        self.code = code
+
+    def localized(self, lang: str) -> str:
+        from mediacheck.errors import os_reason
+        from mediacheck.i18n import t
+
+        if self.code == "no-units":
+            return t("units_reason_empty", lang)
+        return os_reason(self.code, lang)
 
 
 def load_units(path: Path) -> list[str]:
@@ -39,7 +48,9 @@ def load_units(path: Path) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnitsError(path, exc.strerror or str(exc)) from exc
+        from mediacheck.errors import os_code
+
+        raise UnitsError(path, os_code(exc)) from exc
     text = _decode(data)
     if path.suffix.lower() == ".csv" or _looks_like_csv(text):
         names = _csv_units(text)
@@ -48,7 +59,7 @@ def load_units(path: Path) -> list[str]:
                  if line.strip() and not line.lstrip().startswith("#")]
     units = _unique(nfc(n) for n in names)
     if not units:
-        raise UnitsError(path, "no unit names found")
+        raise UnitsError(path, "no-units")
     return units
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from mediacheck.fix import apply as fix_apply
 from mediacheck.fix.ffmpeg import copy_part_command, parse_progress, transcode_command
-from mediacheck.fix.messages import catalog
 from mediacheck.fix.plan import FileAction, _unique, split_count, target_size
 from mediacheck.profile import ProfileError, load_profile
 
@@ -74,13 +73,6 @@ def test_progress_lines() -> None:
     assert parse_progress("out_time_ms=2000000") == 2.0
     assert parse_progress("out_time_us=N/A") is None
     assert parse_progress("progress=end") is None
-
-
-def test_every_fix_message_exists_in_both_languages() -> None:
-    table = catalog()
-    assert set(table) == {"vi", "en"}
-    assert set(table["vi"]) == set(table["en"])
-    assert all(text.strip() for lang in table.values() for text in lang.values())
 
 
 def test_profile_fix_table_is_validated(tmp_path: Path) -> None:

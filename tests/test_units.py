@@ -56,7 +56,7 @@ def test_unusable_lists(tmp_path: Path) -> None:
     with pytest.raises(UnitsError):
         load_units(tmp_path / "missing.csv")
     (tmp_path / "empty.txt").write_text("\n# nothing\n")
-    with pytest.raises(UnitsError, match="no unit"):
+    with pytest.raises(UnitsError, match="no-units"):
         load_units(tmp_path / "empty.txt")
 
 

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.text import Text
 
 from mediacheck.fix.apply import Outcome
-from mediacheck.fix.messages import tr
 from mediacheck.fix.plan import FileAction, Plan
+from mediacheck.i18n import t
 
 STATUS_ICON = {"done": "✓", "kept": "✓", "failed": "✗", "cancelled": "…"}
 
@@ -42,7 +42,7 @@ class FixProgress:
                             TaskProgressColumn(), TimeRemainingColumn(), console=self.console,
                             transient=True)
         self.bar.start()
-        self.overall = self.bar.add_task(tr("progress_overall", self.lang), total=total)
+        self.overall = self.bar.add_task(t("progress_overall", self.lang), total=total)
 
     def begin(self, action: FileAction, total: float) -> None:
         with self.lock:
@@ -71,7 +71,7 @@ class FixProgress:
             if outcome.status == "cancelled":
                 return
             icon = STATUS_ICON.get(outcome.status, "?")
-            text = tr(f"status_{outcome.status}", self.lang, file=action.source,
+            text = t(f"status_{outcome.status}", self.lang, file=action.source,
                       outputs=", ".join(outcome.outputs), detail=outcome.detail)
             self.console.print(Text(f"  {icon} {text}",
                                     style="red" if outcome.status == "failed" else ""),

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from mediacheck.fix.apply import Outcome
-from mediacheck.fix.messages import tr
 from mediacheck.fix.plan import FileAction, Plan
+from mediacheck.i18n import t
 from mediacheck.reporters import human_size
 
 ACTION_STYLE = {"copy": "green", "link": "green", "transcode": "cyan", "convert-heic": "cyan",
@@ -19,23 +19,23 @@ ACTION_STYLE = {"copy": "green", "link": "green", "transcode": "cyan", "convert-
 
 
 def print_plan(console: Console, plan: Plan, output: str, lang: str, *, dry_run: bool) -> None:
-    console.print(Text(tr("plan_title", lang, source=plan.source, output=output), style="bold"),
+    console.print(Text(t("plan_title", lang, source=plan.source, output=output), style="bold"),
                   soft_wrap=True)
     if dry_run:
-        console.print(Text(tr("plan_dry_run", lang), style="dim"), soft_wrap=True)
+        console.print(Text(t("plan_dry_run", lang), style="dim"), soft_wrap=True)
     console.print()
-    width = max(len(tr(f"action_{a}", lang)) for a in ACTION_STYLE)
+    width = max(len(t(f"action_{a}", lang)) for a in ACTION_STYLE)
     for action in plan.actions:
         _print_action(console, action, lang, width)
     console.print()
     _print_needs_person(console, plan, lang)
     written = sum(1 for a in plan.actions for _ in a.outputs)
-    console.print(Text(tr("plan_total", lang, files=written, size=human_size(plan.output_bytes),
+    console.print(Text(t("plan_total", lang, files=written, size=human_size(plan.output_bytes),
                           disk=human_size(plan.estimated_bytes)), style="bold"), soft_wrap=True)
 
 
 def _print_action(console: Console, action: FileAction, lang: str, width: int) -> None:
-    label = tr(f"action_{action.action}", lang)
+    label = t(f"action_{action.action}", lang)
     line = Text.assemble(("  " + label.ljust(width) + "  ", ACTION_STYLE[action.action]),
                          action.source)
     if action.outputs and action.outputs != [action.source]:
@@ -58,28 +58,28 @@ def _details(action: FileAction, lang: str) -> list[str]:
         key = "detail_upscale" if action.upscale else "detail_transcode"
         if shown == target:
             key, target = "detail_transcode_same", shown
-        lines.append(tr(key, lang, source=shown, target=target))
+        lines.append(t(key, lang, source=shown, target=target))
     if action.action == "split":
-        lines.append(tr("detail_split", lang, parts=action.parts,
+        lines.append(t("detail_split", lang, parts=action.parts,
                         seconds=f"{action.duration:.0f}"))
     for finding in action.answers:
-        lines.append(tr("detail_because", lang, message=finding.message))
+        lines.append(t("detail_because", lang, message=finding.message))
     for finding in action.blocked_by:
-        lines.append(tr("detail_blocked", lang, message=finding.message))
+        lines.append(t("detail_blocked", lang, message=finding.message))
     return lines
 
 
 def _print_needs_person(console: Console, plan: Plan, lang: str) -> None:
     if not plan.needs_person:
-        console.print(Text(tr("needs_person_none", lang), style="green"))
+        console.print(Text(t("needs_person_none", lang), style="green"))
         console.print()
         return
-    console.print(Text(tr("needs_person_title", lang), style="bold yellow"))
+    console.print(Text(t("needs_person_title", lang), style="bold yellow"))
     for finding in plan.needs_person:
         style = "red" if finding.severity.value == "error" else "yellow"
         console.print(Text.assemble(("  • ", style), finding.message), soft_wrap=True)
         if finding.hint:
-            console.print(Text("    → " + tr("hint", lang) + ": " + finding.hint, style="dim"),
+            console.print(Text("    → " + t("hint", lang) + ": " + finding.hint, style="dim"),
                           soft_wrap=True)
     console.print()
 
@@ -87,7 +87,7 @@ def _print_needs_person(console: Console, plan: Plan, lang: str) -> None:
 def print_outcomes(console: Console, outcomes: list[Outcome], lang: str) -> None:
     done = [o for o in outcomes if o.status in ("done", "kept")]
     failed = [o for o in outcomes if o.status == "failed"]
-    console.print(Text(tr("applied", lang, done=len(done), failed=len(failed)), style="bold"))
+    console.print(Text(t("applied", lang, done=len(done), failed=len(failed)), style="bold"))
     for outcome in failed:
-        console.print(Text(tr("failed_file", lang, file=outcome.action.source,
+        console.print(Text(t("failed_file", lang, file=outcome.action.source,
                               detail=outcome.detail), style="red"), soft_wrap=True)

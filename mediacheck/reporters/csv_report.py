@@ -15,6 +15,9 @@ from typing import Any, TextIO
 from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, SubmissionResult
 
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
+
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

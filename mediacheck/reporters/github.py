@@ -13,6 +13,9 @@ from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters.common import finding_location
 
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
+
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 

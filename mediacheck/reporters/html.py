@@ -21,6 +21,9 @@ from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters import human_size
 
+NEEDS_FACTS = True  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = True  # a preview of every photo and video
+
 DATA_URI = re.compile(r"^data:image/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$")
 SEVERITY_ICON = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 ROTATED_ORIENTATIONS = (5, 6, 7, 8)

@@ -17,6 +17,9 @@ from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters.common import check_catalog, finding_location
 
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
+
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 

@@ -23,6 +23,9 @@ from mediacheck.naming import fold
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters import human_size
 
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
+
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 SEVERITY_ICON = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 
