@@ -17,6 +17,7 @@ from mediacheck.report import Severity
 from mediacheck.tomlfile import TomlFileError, read_toml
 
 DEFAULT_PROFILE = "phuluc2"
+RESOLUTION_CHECK = "video-resolution"
 MESSAGE_FIELDS = {"vi", "en", "hint_vi", "hint_en", "severity"}
 TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix"}
 CHECK_KEYS = {"enabled", "severity", "messages", "description_vi", "description_en"}
@@ -33,12 +34,12 @@ ZIP_OPTIONS: dict[str, type] = {
     "max_members": int,
 }
 # `mediacheck fix` settings; the table is optional: a profile used only for checking may omit it.
+# The sizes fix aims at are not here: they are the limits of the check fix must pass
+# (`video-resolution`), read by `Profile.fix_options`.
 FIX_OPTIONS: dict[str, type] = {
     "crf": int,
     "preset": str,
     "audio_bitrate": str,
-    "max_short_side": int,
-    "min_short_side": int,
     "allow_upscale": bool,
     "hard_links": bool,
     "estimate_video_kbps": int,
@@ -124,6 +125,13 @@ class Profile:
 
     def enabled_checks(self) -> list[CheckConfig]:
         return [c for c in self.checks.values() if c.enabled]
+
+    def fix_options(self) -> dict[str, Any]:
+        """What `fix` works with: the `[fix]` table plus the picture limits of the
+        `video-resolution` check, which are written once, in the check's options."""
+        limits = self.checks[RESOLUTION_CHECK].options
+        return {**self.fix, "min_short_side": limits["min_short_side"],
+                "max_short_side": limits["max_short_side"]}
 
 
 def builtin_rules_dir() -> Path:

@@ -11,95 +11,18 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from mediacheck.profile import Profile
+from mediacheck.submission import EventFolder, MediaFile, ScanProblem, classify, display_name
+from mediacheck.ziparchive import group_key, zip_submissions
 
-
-def display_name(name: str) -> str:
-    """A name safe to print and to put in JSON: undecodable bytes shown as U+FFFD, NFC form."""
-    raw = name.encode("utf-8", "surrogateescape")
-    return unicodedata.normalize("NFC", raw.decode("utf-8", "replace"))
-
-
-@dataclass
-class MediaFile:
-    """A file inside a submission, with what scanning could learn without reading it.
-
-    `origin` says where the bytes live, stably across runs: the file's path, or
-    `archive.zip!member` for a file read inside a ZIP (then `fs_path` is None).
-    """
-
-    rel: str
-    kind: str
-    size: int
-    mtime: float
-    opener: Callable[[], BinaryIO]
-    fs_path: Path | None = None
-    problem: str | None = None
-    problem_detail: str = ""
-    origin: str = ""
-
-    def __post_init__(self) -> None:
-        if not self.origin and self.fs_path is not None:
-            self.origin = os.fspath(self.fs_path)
-
-    @property
-    def name(self) -> str:
-        return self.rel.rsplit("/", 1)[-1]
-
-    @property
-    def suffix(self) -> str:
-        name = self.name
-        return name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
-
-    def open(self) -> BinaryIO:
-        return self.opener()
-
-
-@dataclass
-class EventFolder:
-    """One submission: a folder (or a folder inside a ZIP) that holds the media of one event."""
-
-    path: str
-    name: str
-    files: list[MediaFile] = field(default_factory=list)
-    subfolders: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    fs_path: Path | None = None
-    archives: list[Any] = field(default_factory=list)
-
-    def release(self) -> None:
-        """Done with this submission: close the archives no other submission still needs."""
-        for archive in self.archives:
-            archive.release()
-        self.archives = []
-
-
-@dataclass
-class ScanProblem:
-    """A path the user gave that could not be scanned at all."""
-
-    path: str
-    reason: str
-    detail: str = ""
-
-
-def classify(name: str, profile: Profile) -> str:
-    """The kind a file claims by its name: photo, video, sidecar, junk or other."""
-    media = profile.media
-    lowered = name.lower()
-    if lowered in media["junk_names"] or any(lowered.startswith(p) for p in media["junk_prefixes"]):
-        return "junk"
-    suffix = lowered.rsplit(".", 1)[-1] if "." in lowered.lstrip(".") else ""
-    for kind in ("photo", "video", "sidecar"):
-        if suffix in media[f"{kind}_extensions"]:
-            return kind
-    return "other"
+# Where these lived before mediacheck.submission; importing them from here still works.
+__all__ = ["EventFolder", "MediaFile", "ScanProblem", "classify", "display_name",
+           "find_submissions"]
 
 
 def find_submissions(
@@ -164,8 +87,6 @@ def _expand_zips(
     refs = [i for i in found if isinstance(i, _ZipRef)]
     if not refs:
         return [i for i in found if isinstance(i, EventFolder)], []
-    from mediacheck.ziparchive import group_key, zip_submissions
-
     by_group: dict[object, list[_ZipRef]] = {}
     for ref in refs:
         by_group.setdefault(group_key(ref.path), []).append(ref)

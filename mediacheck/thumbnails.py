@@ -16,7 +16,7 @@ from typing import IO
 from PIL import Image, ImageOps
 
 from mediacheck.probe.facts import FileFacts
-from mediacheck.scan import MediaFile
+from mediacheck.submission import MediaFile
 
 JPEG_QUALITY = 72
 MAX_READ_BYTES = 512_000_000  # read no more than this into memory for one preview

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from mediacheck.profile import Profile
-from mediacheck.scan import EventFolder, MediaFile, ScanProblem, classify, display_name
+from mediacheck.submission import EventFolder, MediaFile, ScanProblem, classify, display_name
 
 DRIVE_PART = re.compile(r"^(?P<base>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<part>\d{3})$")
 UTF8_FLAG = 0x800

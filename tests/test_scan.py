@@ -124,3 +124,14 @@ def test_paths_that_are_neither_folders_nor_zips(tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_text("x")
     report = run_paths([tmp_path / "note.txt", tmp_path / "missing"])
     assert [p.key for p in report.problems] == ["not-a-folder", "not-found"]
+
+
+def test_zip_reader_and_scanner_do_not_import_each_other() -> None:
+    """ziparchive describes what it finds with mediacheck.submission, not with scan (which uses
+    ziparchive): no import cycle, whichever is imported first."""
+    import subprocess
+    import sys
+
+    code = ("import sys, mediacheck.ziparchive; "
+            "assert 'mediacheck.scan' not in sys.modules, 'ziparchive imports scan'")
+    subprocess.run([sys.executable, "-c", code], check=True)

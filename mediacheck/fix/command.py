@@ -76,7 +76,8 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
         return EXIT_ERROR
     output = (request["out_dir"] or source.resolve().parent) / name
     result = check_event(event, profile, lang)
-    plan = build_plan(event, result, name, profile.fix, heic_to_jpeg=request["heic_to_jpeg"],
+    plan = build_plan(event, result, name, profile.fix_options(),
+                      heic_to_jpeg=request["heic_to_jpeg"],
                       split_scenes=request["split_scenes"],
                       same_filesystem=same_filesystem(source, output),
                       folder_name_fixed=_name_passes(name, profile))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mediacheck.report import Finding, Severity, SubmissionResult
-from mediacheck.scan import EventFolder
+from mediacheck.submission import EventFolder
 
 ACTIONS = ("copy", "link", "transcode", "convert-heic", "split", "skip-junk", "skip-duplicate",
            "cannot-fix")
