@@ -144,6 +144,8 @@ PROBLEM_KEYS = {
     "permission": "problem_permission", "symlink-loop": "problem_symlink_loop",
     "zip-corrupt": "problem_zip_corrupt", "zip-too-big": "problem_zip_too_big",
     "zip-too-many": "problem_zip_too_many", "unsafe-path": "problem_zip_unsafe_path",
+    "nothing-found": "problem_nothing_found", "zip-nested": "problem_zip_nested",
+    "zip-missing-parts": "problem_zip_missing_parts",
 }
 # A link looping back is skipped and the rest is checked: worth knowing, not a failed run.
 WARNING_PROBLEMS = frozenset({"symlink-loop"})

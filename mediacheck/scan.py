@@ -32,7 +32,9 @@ def find_submissions(
 
     Paths may mix event folders, folders of them (any depth) and ZIP archives, including ZIPs
     lying in those folders. The parts of one split Drive download are merged wherever they lie,
-    at the place of the first part; a folder or archive reached twice is checked once.
+    at the place of the first part; a folder or archive reached twice is checked once. A path
+    under which nothing can be checked (folders without photos or videos, an empty ZIP, a ZIP
+    of ZIPs) is a problem (`nothing-found`, `zip-nested`): nothing checked is not a pass.
     """
     found: list[EventFolder | _ZipRef] = []
     problems: list[ScanProblem] = []
@@ -47,13 +49,26 @@ def find_submissions(
             items = list(_walk_submissions(path, shown, profile, ancestors=frozenset()))
             problems.extend(i for i in items if isinstance(i, ScanProblem))
             items = [i for i in items if not isinstance(i, ScanProblem)]
-            found.extend(items or [_read_event_folder(path, shown, profile)])
+            if items:
+                found.extend(items)
+            elif _has_subfolders(path):
+                problems.append(ScanProblem(shown, "nothing-found"))
+            else:  # an event folder with nothing in it: the empty-folder finding names it
+                found.append(_read_event_folder(path, shown, profile))
         elif path.suffix.lower() == ".zip":
             found.append(_ZipRef(path, shown))
         else:
             problems.append(ScanProblem(shown, "not-a-folder"))
     submissions, zip_problems = _expand_zips(_unique(found), profile)
     return submissions, problems + zip_problems
+
+
+def _has_subfolders(folder: Path) -> bool:
+    """A folder of (empty) folders is a set of submissions with none in it, not an event."""
+    try:
+        return any(_is_dir(entry) for entry in os.scandir(folder))
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -135,3 +135,16 @@ def test_zip_reader_and_scanner_do_not_import_each_other() -> None:
     code = ("import sys, mediacheck.ziparchive; "
             "assert 'mediacheck.scan' not in sys.modules, 'ziparchive imports scan'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_folder_of_empty_folders_is_nothing_to_check(tmp_path: Path) -> None:
+    """Not a pass and not a fake submission named after the parent: a run problem, exit 2."""
+    parent = tmp_path / "Nhan tu truong"
+    (parent / "THCS A_Khaigiang").mkdir(parents=True)
+    (parent / "TH B_Khaigiang").mkdir()
+    submissions, problems = find_submissions([parent], load_profile())
+    assert submissions == []
+    assert [(p.path, p.reason) for p in problems] == [(str(parent), "nothing-found")]
+    # One empty event folder is still that school's submission, failing `folder-contents`.
+    submissions, problems = find_submissions([parent / "TH B_Khaigiang"], load_profile())
+    assert [s.name for s in submissions] == ["TH B_Khaigiang"] and problems == []
