@@ -122,7 +122,7 @@ def check_event(
         add_content_hashes(event.files, facts)
     event_facts = EventFacts(
         name=event.name, files=facts, subfolders=event.subfolders,
-        scan_problems=event.problems, now=now or datetime.now(),
+        scan_problems=event.problems, now=now or datetime.now(), twins=event.twins,
     )
     unit, activity = split_name(event.name)
     files = [f.to_dict() if keep_facts else f.summary() for f in facts]

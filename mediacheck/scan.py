@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from mediacheck.profile import Profile
-from mediacheck.submission import EventFolder, MediaFile, ScanProblem, classify, display_name
+from mediacheck.submission import (
+    EventFolder,
+    MediaFile,
+    ScanProblem,
+    classify,
+    display_name,
+    mark_twins,
+)
 from mediacheck.ziparchive import group_key, zip_submissions
 
 # Where these lived before mediacheck.submission; importing them from here still works.
@@ -60,6 +67,7 @@ def find_submissions(
         else:
             problems.append(ScanProblem(shown, "not-a-folder"))
     submissions, zip_problems = _expand_zips(_unique(found), profile)
+    mark_twins(submissions, profile.checks["folder-name"].options["ignored_leading_words"])
     return submissions, problems + zip_problems
 
 

@@ -67,6 +67,9 @@ class EventFolder:
     problems: list[tuple[str, str]] = field(default_factory=list)
     fs_path: Path | None = None
     archives: list[Any] = field(default_factory=list)
+    # The other submissions of this run that are the same unit's same activity (a folder sent
+    # again inside a ZIP, Drive's `Ten_Hoatdong (1)` copy): set by discovery, see `mark_twins`.
+    twins: list[str] = field(default_factory=list)
 
     def release(self) -> None:
         """Done with this submission: close the archives no other submission still needs."""
@@ -95,3 +98,18 @@ def classify(name: str, profile: Profile) -> str:
         if suffix in media[f"{kind}_extensions"]:
             return kind
     return "other"
+
+
+def mark_twins(submissions: list[EventFolder], ignored_leading_words: list[str]) -> None:
+    """Tell each submission which others name the same unit and activity (compared as people
+    read names: case, diacritics, "Trường", Drive's copy number do not count)."""
+    from mediacheck.naming import submission_key
+
+    groups: dict[tuple[str, str], list[EventFolder]] = {}
+    for event in submissions:
+        key = submission_key(event.name, ignored_leading_words)
+        if key is not None:
+            groups.setdefault(key, []).append(event)
+    for group in groups.values():
+        for event in group:
+            event.twins = [other.path for other in group if other is not event]

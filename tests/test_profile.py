@@ -47,7 +47,7 @@ def test_default_severities_match_the_issue() -> None:
         "photo-resolution": "error", "capture-time": "warning", "location": "warning",
         "video-container": "error", "video-resolution": "error", "video-codec": "warning",
         "video-duration": "warning", "drone": "info", "submission-size": "warning",
-        "duplicate": "warning",
+        "duplicate": "warning", "duplicate-submission": "warning",
     }
     assert {k: c.severity.value for k, c in checks.items()} == expected
     assert checks["location"].messages["missing"].severity is Severity.INFO
