@@ -76,3 +76,12 @@ def lookup(message_id: str, lang: str) -> str | None:
     """The catalog's text for `message_id` in exactly `lang` (no fallback, no placeholders
     filled), or None: for texts whose fallback is not Vietnamese (click's English messages)."""
     return _catalog().get(lang, {}).get(message_id)
+
+
+def plural(message_id: str, count: int, lang: str, /, **params: Any) -> str:
+    """`message_id` with {count} filled, in the singular form `<id>_one` when there is one
+    (English "1 video"; Vietnamese has no plural and defines no `_one` forms)."""
+    singular = f"{message_id}_one"
+    if count == 1 and lookup(singular, lang) is not None:
+        message_id = singular
+    return t(message_id, lang, count=count, **params)

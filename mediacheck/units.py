@@ -129,19 +129,25 @@ def compare_units(
     activity: str | None = None,
     ignored_leading_words: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Who on the list has not submitted (for `activity`, or for each activity seen), and
-    which submissions name a unit that is not on the list, with the closest listed name."""
+    """Who on the list has not submitted, for `activity` or else for each activity seen, and
+    which submissions name a unit that is not on the list, with the closest listed name.
+
+    The result (the report's `units`, JSON-ready): `activity` (the one asked for, or None),
+    `units` (how many are listed), `activities` (one entry per activity: `activity`,
+    `submitted`, `missing` unit names, in list order), `missing` (the same as flat
+    `{"unit", "activity"}` rows, for spreadsheets) and `unlisted`."""
     ignored = list(ignored_leading_words)
     listed = {unit_key(u, ignored): u for u in units}
-    activities = [activity] if activity else _activities(submissions)
-    missing = []
-    for act in activities:
-        done = {unit_key(s.unit, ignored) for s in submissions
-                if s.unit and s.activity and activity_key(s.activity) == activity_key(act)}
-        missing += [{"unit": name, "activity": act} for key, name in listed.items()
-                    if key not in done]
-    if not activities:
-        missing = [{"unit": name, "activity": None} for name in listed.values()]
+    activities: list[str | None] = [activity] if activity else list(_activities(submissions))
+    per_activity = []
+    for act in activities or [None]:
+        done = {unit_key(s.unit, ignored) for s in submissions if s.unit and s.activity
+                and act is not None and activity_key(s.activity) == activity_key(act)}
+        per_activity.append({"activity": act, "submitted": len(done & set(listed)),
+                             "missing": [name for key, name in listed.items()
+                                         if key not in done]})
+    missing = [{"unit": name, "activity": entry["activity"]} for entry in per_activity
+               for name in entry["missing"]]
     unlisted = []
     for sub in submissions:
         if activity and sub.activity and activity_key(sub.activity) != activity_key(activity):
@@ -150,8 +156,8 @@ def compare_units(
         if key not in listed:
             unlisted.append({"unit": sub.unit, "path": sub.path,
                              "suggestion": _suggest(key, listed)})
-    return {"activity": activity, "units": len(listed), "missing": missing,
-            "unlisted": unlisted}
+    return {"activity": activity, "units": len(listed), "activities": per_activity,
+            "missing": missing, "unlisted": unlisted}
 
 
 def _activities(submissions: list[SubmissionResult]) -> list[str]:

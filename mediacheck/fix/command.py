@@ -19,7 +19,7 @@ import click
 
 from mediacheck import clicklang
 from mediacheck.clicklang import IntRange, argument, help_option, option
-from mediacheck.i18n import LANGS, t
+from mediacheck.i18n import LANGS, plural, t
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -122,7 +122,7 @@ def _find_event(source: Path, profile: Any, lang: str) -> Any:
     wanted = source.resolve()
     found = [s for s in submissions if s.fs_path is not None and s.fs_path.resolve() == wanted]
     if len(found) != 1:
-        click.echo(t("not_one_event", lang, source=str(source), count=len(submissions)),
+        click.echo(plural("not_one_event", len(submissions), lang, source=str(source)),
                    err=True)
         return None
     return found[0]

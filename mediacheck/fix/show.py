@@ -10,7 +10,7 @@ from rich.text import Text
 
 from mediacheck.fix.apply import Outcome
 from mediacheck.fix.plan import FileAction, Plan
-from mediacheck.i18n import t
+from mediacheck.i18n import plural, t
 from mediacheck.reporters import human_size
 
 ACTION_STYLE = {"copy": "green", "link": "green", "transcode": "cyan", "convert-heic": "cyan",
@@ -30,7 +30,7 @@ def print_plan(console: Console, plan: Plan, output: str, lang: str, *, dry_run:
     console.print()
     _print_needs_person(console, plan, lang)
     written = sum(1 for a in plan.actions for _ in a.outputs)
-    console.print(Text(t("plan_total", lang, files=written, size=human_size(plan.output_bytes),
+    console.print(Text(plural("plan_total", written, lang, size=human_size(plan.output_bytes),
                           disk=human_size(plan.estimated_bytes)), style="bold"), soft_wrap=True)
 
 

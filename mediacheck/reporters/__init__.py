@@ -58,3 +58,51 @@ def human_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1000
     return f"{value:.1f} TB"
+
+
+def units_by_activity(units: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's units comparison per activity (`activity`, `missing` names): from its
+    `activities`, or rebuilt from the flat `missing` rows of a report made before them."""
+    if units.get("activities") is not None:
+        return list(units["activities"])
+    grouped: dict[Any, list[str]] = {}
+    for row in units.get("missing") or []:
+        row = row if isinstance(row, dict) else {"unit": str(row), "activity": None}
+        grouped.setdefault(row.get("activity") or units.get("activity"), []).append(
+            str(row.get("unit")))
+    return [{"activity": act, "missing": names} for act, names in grouped.items()] or [
+        {"activity": units.get("activity"), "missing": []}]
+
+
+def files_line(sub: Any, lang: str) -> str:
+    """"4 ảnh, 2 video, 697.7 KB" / "1 photo, 2 videos, 697.7 KB"."""
+    from mediacheck.i18n import plural, t
+
+    return t("files_line", lang, photos=plural("n_photos", sub.kind_count("photo"), lang),
+             videos=plural("n_videos", sub.kind_count("video"), lang),
+             size=human_size(sub.total_bytes))
+
+
+def counts_line(counts: dict[str, int], lang: str) -> str:
+    """"2 lỗi, 1 cảnh báo, 0 thông tin" / "2 errors, 1 warning, 0 info"."""
+    from mediacheck.i18n import t
+
+    return t("report_counts", lang, **_count_words(counts, lang))
+
+
+def summary_line(summary: dict[str, Any], lang: str) -> str:
+    """"17 thư mục sự kiện: 9 đạt, 8 chưa đạt — 12 lỗi, 3 cảnh báo, 4 thông tin."."""
+    from mediacheck.i18n import plural, t
+
+    return t("summary_line", lang,
+             submissions=plural("n_event_folders", summary["submissions"], lang),
+             passed=summary["passed"], failed=summary["failed"],
+             **_count_words(summary["counts"], lang))
+
+
+def _count_words(counts: dict[str, int], lang: str) -> dict[str, str]:
+    from mediacheck.i18n import plural
+
+    return {"errors": plural("n_errors", counts["error"], lang),
+            "warnings": plural("n_warnings", counts["warning"], lang),
+            "infos": plural("n_infos", counts["info"], lang)}

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
-from mediacheck.reporters import human_size
+from mediacheck.reporters import counts_line, files_line, human_size, summary_line
 
 NEEDS_FACTS = True  # each file's metadata (sizes, EXIF, codecs...)
 NEEDS_THUMBNAILS = True  # a preview of every photo and video
@@ -55,10 +55,7 @@ def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = No
 
 def _header(report: Report, lang: str, title: str) -> str:
     summary = report.summary()
-    counts = summary["counts"]
-    line = t("summary_line", lang, submissions=summary["submissions"], passed=summary["passed"],
-             failed=summary["failed"], errors=counts["error"], warnings=counts["warning"],
-             infos=counts["info"])
+    line = summary_line(summary, lang)
     meta = t("report_html_meta", lang, profile=report.profile, version=report.tool_version)
     state = "pass" if report.passed else "fail"
     return (f'<header id="top"><h1>{esc(title)}</h1><p class="meta">{esc(meta)}</p>'
@@ -175,10 +172,8 @@ def _submission(sub: SubmissionResult, index: int, lang: str) -> str:
     facts = " · ".join([
         f'{esc(t("unit", lang))}: <b>{esc(sub.unit or unknown)}</b>',
         f'{esc(t("activity", lang))}: <b>{esc(sub.activity or unknown)}</b>',
-        esc(t("files_line", lang, photos=sub.kind_count("photo"),
-              videos=sub.kind_count("video"), size=human_size(sub.total_bytes))),
-        esc(t("report_counts", lang, errors=counts["error"], warnings=counts["warning"],
-              infos=counts["info"])),
+        esc(files_line(sub, lang)),
+        esc(counts_line(counts, lang)),
     ])
     folder = [f for f in sub.findings if f.path is None]
     head = (f'<section class="submission {sub.verdict}" id="s{index}">'
