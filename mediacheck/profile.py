@@ -18,6 +18,7 @@ from mediacheck.tomlfile import TomlFileError, read_toml
 
 DEFAULT_PROFILE = "phuluc2"
 RESOLUTION_CHECK = "video-resolution"
+PHOTO_COUNT_CHECK = "photo-count"
 MESSAGE_FIELDS = {"vi", "en", "hint_vi", "hint_en", "severity"}
 TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix"}
 CHECK_KEYS = {"enabled", "severity", "messages", "description_vi", "description_en"}
@@ -127,11 +128,14 @@ class Profile:
         return [c for c in self.checks.values() if c.enabled]
 
     def fix_options(self) -> dict[str, Any]:
-        """What `fix` works with: the `[fix]` table plus the picture limits of the
-        `video-resolution` check, which are written once, in the check's options."""
+        """What `fix` works with: the `[fix]` table plus what the checks the new folder must
+        pass ask for, written once, in their options: the picture limits of
+        `video-resolution` and the minimum of `photo-count` (0 when it is off)."""
         limits = self.checks[RESOLUTION_CHECK].options
+        count = self.checks[PHOTO_COUNT_CHECK]
         return {**self.fix, "min_short_side": limits["min_short_side"],
-                "max_short_side": limits["max_short_side"]}
+                "max_short_side": limits["max_short_side"],
+                "min_photos": count.options["min"] if count.enabled else 0}
 
 
 def builtin_rules_dir() -> Path:

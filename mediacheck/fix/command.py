@@ -70,11 +70,10 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
     event = _find_event(source, profile, lang)
     if event is None:
         return EXIT_ERROR
-    name = _output_name(event.name, request["unit"], request["activity"], profile,
-                                     lang)
+    name = _output_name(event.name, request["unit"], request["activity"], profile, lang)
     if name is None:
         return EXIT_ERROR
-    output = (request["out_dir"] or source.resolve().parent) / name
+    output = (request["out_dir"] or _parent_as_given(source)) / name
     result = check_event(event, profile, lang)
     plan = build_plan(event, result, name, profile.fix_options(),
                       heic_to_jpeg=request["heic_to_jpeg"],
@@ -90,6 +89,14 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
     if not request["apply"]:
         return EXIT_PASS if plan.expected_pass else EXIT_FAIL
     return _apply(plan, output, request, profile, lang, console)
+
+
+def _parent_as_given(source: Path) -> Path:
+    """The folder that holds SOURCE, spelled as the user spelled SOURCE (`sample_media/x` ->
+    `sample_media`), so the plan shows paths the user recognises; `.` and `..` are resolved."""
+    if source.name in ("", ".", ".."):
+        return source.resolve().parent
+    return source.parent
 
 
 def _name_passes(name: str, profile: Any) -> bool:
@@ -172,9 +179,15 @@ def _apply(plan: Any, output: Path, request: dict[str, Any], profile: Any, lang:
         progress.stop()
         click.echo(t("interrupted", lang, staging=str(staging_dir(output))), err=True)
         return EXIT_INTERRUPTED
-    except OSError as exc:
+    except FixRefused as exc:
         progress.stop()
-        click.echo(t("apply_error", lang, detail=exc.strerror or str(exc)), err=True)
+        click.echo(t(exc.key, lang, **exc.params), err=True)
+        return EXIT_ERROR
+    except OSError as exc:
+        from mediacheck.errors import os_reason
+
+        progress.stop()
+        click.echo(t("apply_error", lang, detail=os_reason(exc, lang)), err=True)
         return EXIT_ERROR
     finally:
         _restore_sigterm(previous)

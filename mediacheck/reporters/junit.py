@@ -15,6 +15,7 @@ from typing import TextIO
 from mediacheck.i18n import t
 from mediacheck.policy import finding_fails
 from mediacheck.report import Finding, Report, SubmissionResult
+from mediacheck.reporters import hint_label
 from mediacheck.reporters.common import CheckInfo, check_catalog, finding_location
 
 NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
@@ -95,7 +96,7 @@ def _describe(sub: SubmissionResult | None, finding: Finding, lang: str) -> str:
     severity = t(f"severity_{finding.severity.value}", lang)
     line = f"[{severity}] {finding_location(sub, finding)}: {finding.message}"
     if finding.hint:
-        line += f"\n    {t('hint', lang)}: {finding.hint}"
+        line += f"\n    {hint_label(finding.severity, lang)}: {finding.hint}"
     return line
 
 

@@ -21,7 +21,13 @@ from rich.text import Text
 from mediacheck.i18n import plural, t
 from mediacheck.naming import fold
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
-from mediacheck.reporters import files_line, human_size, summary_line, units_by_activity
+from mediacheck.reporters import (
+    files_line,
+    hint_label,
+    human_size,
+    summary_line,
+    units_by_activity,
+)
 
 NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
 NEEDS_THUMBNAILS = False  # a preview of every photo and video
@@ -87,7 +93,9 @@ def _render_finding(console: Console, finding: Finding, lang: str) -> None:
     )
     _print_indented(console, line, 4)
     if finding.hint:
-        _print_indented(console, Text.assemble((f"→ {t('hint', lang)}: ", "dim"), finding.hint), 6)
+        # The line a teacher needs most: never dim. An info finding has nothing to fix.
+        label = hint_label(finding.severity, lang)
+        _print_indented(console, Text.assemble((f"→ {label}: ", "bold"), finding.hint), 6)
 
 
 def _print_indented(console: Console, text: Text, indent: int) -> None:
