@@ -347,10 +347,14 @@ class _progress:
 
 
 def _register_subcommands() -> None:
-    """`fix` lives in its own package; its heavy imports happen only when it runs."""
+    """`fix` lives in its own package; its heavy imports happen only when it runs, so it can
+    be registered with the group at once (its help is then listed everywhere)."""
     from mediacheck.fix.command import fix_command
 
     cli.add_command(fix_command)
+
+
+_register_subcommands()
 
 
 def _utf8_streams() -> None:
@@ -381,7 +385,6 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     try:
         with _no_traceback():
-            _register_subcommands()
             cli.main(args=argv, prog_name="mediacheck", standalone_mode=True)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
