@@ -159,7 +159,8 @@ def scan_problem_finding(problem: ScanProblem, lang: str) -> Finding:
     hint = t(hint_key, lang, path=problem.path, detail=problem.detail)
     severity = Severity.WARNING if problem.reason in WARNING_PROBLEMS else Severity.ERROR
     return Finding("path", problem.reason, severity, problem.path, message,
-                   "" if hint == hint_key else hint, {"reason": problem.reason})
+                   "" if hint == hint_key else hint,
+                   {"reason": problem.reason, "detail": problem.detail})
 
 
 def discover(paths: list[Path], profile: Profile, lang: str
