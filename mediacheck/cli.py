@@ -105,7 +105,10 @@ def _common_options(func: Any) -> Any:
 @option("--activity", default=None, metavar="metavar_activity", help="help_activity")
 @option("--jobs", type=IntRange(min=1), default=None, metavar="metavar_number",
         help="help_jobs")
-@option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+@option("--quick/--no-quick", default=None, help="help_quick")
+@option("--scheduler", default=None, metavar="tcp://HOST:8786", help="help_scheduler")
+@option("--path-map", "path_map", multiple=True, metavar="CLIENT=WORKER", help="help_path_map")
+@option("--cache", "cache_path", type=click.Path(path_type=Path),
         default=None, metavar="metavar_file", help="help_cache")
 @option("--no-cache", is_flag=True, default=False, help="help_no_cache")
 @option("--color/--no-color", default=None, help="help_color")
@@ -133,7 +136,8 @@ def _settings(paths: tuple[Path, ...], options: dict[str, Any]) -> dict[str, Any
 
     cli_values = {key: options[key] for key in (
         "fmt", "lang", "rules", "quiet", "output", "summary_csv", "units", "activity",
-        "jobs", "csv_sep")}
+        "jobs", "csv_sep", "quick", "scheduler")}
+    cli_values["path_map"] = list(options["path_map"]) or None
     cli_values["format"] = cli_values.pop("fmt")
     cli_values["cache"] = False if options["no_cache"] else options["cache_path"]
     lang = resolve_lang(options["lang"])
@@ -175,7 +179,7 @@ def _check_output_folders(settings: dict[str, Any]) -> None:
 
 def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, Any]) -> Any:
     from mediacheck.cache import FactCache
-    from mediacheck.engine import run
+    from mediacheck.engine import RunOptions, run
     from mediacheck.reporters import get_reporter
     from mediacheck.units import UnitsError, load_units
 
@@ -187,19 +191,33 @@ def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, A
         raise UsageProblem(t("units_error", lang, path=exc.path,
                              reason=exc.localized(lang))) from exc
     cache = None if settings.get("cache") is False else FactCache(settings.get("cache"))
+    jobs = settings.get("jobs")
     try:
-        with _progress(lang) as (on_start, on_file):
-            report = run(list(paths), profile, lang, strict=settings["policy"].warnings_fail,
-                         now=settings["now"], on_start=on_start, on_file=on_file,
-                         thumbnails=reporter.NEEDS_THUMBNAILS, units=units,
-                         activity=settings.get("activity"), jobs=settings.get("jobs"),
-                         cache=cache, keep_facts=reporter.NEEDS_FACTS)
+        with ProgressBar(lang) as (on_start, on_file):
+            options = RunOptions(
+                lang=lang, strict=settings["policy"].warnings_fail, now=settings["now"],
+                on_start=on_start, on_file=on_file, thumbnails=reporter.NEEDS_THUMBNAILS,
+                units=units, activity=settings.get("activity"), jobs=jobs,
+                io_threads=jobs or 1, cache=cache, keep_facts=reporter.NEEDS_FACTS,
+                pixels=False if settings.get("quick") else None,
+                scheduler=settings.get("scheduler"), path_map=_path_map(settings, lang))
+            report = run(list(paths), profile, options)
     finally:
         if cache is not None:
             cache.close()
     if cache is not None and cache.problem:
         click.echo(t("cache_problem", lang, path=str(cache.path), reason=cache.problem), err=True)
     return report
+
+
+def _path_map(settings: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
+    from mediacheck.cluster import parse_path_map
+
+    try:
+        return parse_path_map(settings.get("path_map") or [])
+    except ValueError as exc:
+        raise click.BadParameter(t("bad_path_map", lang, item=str(exc)),
+                                 param_hint="--path-map") from exc
 
 
 def _write_reports(report: Any, settings: dict[str, Any]) -> None:
@@ -314,7 +332,7 @@ def _load_profile_or_exit(rules: str | None, lang: str) -> Any:
         sys.exit(EXIT_ERROR)
 
 
-class _progress:
+class ProgressBar:
     """A progress bar on stderr, only on a terminal and only when there is enough to do."""
 
     def __init__(self, lang: str) -> None:

@@ -149,6 +149,10 @@ def validate(raw: dict[str, Any], file: Path) -> dict[str, Any]:
             settings[key] = KEYS[key](value, file.parent)
         except _Invalid as exc:
             raise ConfigError(file, spelled, exc.code, **exc.params) from exc
+    if "analysis" in settings:  # [analysis] pixels = false is the file's way to say --quick
+        if "quick" in settings:
+            raise ConfigError(file, "analysis", "twice", other="quick")
+        settings["quick"] = not settings.pop("analysis")["pixels"]
     try:
         level(settings.get("strict"), settings.get("fail_on"))
     except PolicyConflict as exc:
@@ -217,6 +221,19 @@ def _cache(value: Any, base: Path) -> Path | bool:
     return _path(value, base)
 
 
+def _analysis(value: Any, base: Path) -> dict[str, bool]:
+    """The `[analysis]` table, as in a rules profile: only `pixels = true|false`."""
+    if not isinstance(value, dict) or set(value) - {"pixels"}:
+        raise _Invalid("analysis", shown=_shown(value))
+    return {"pixels": _bool(value.get("pixels", True), base)}
+
+
+def _path_map(value: Any, base: Path) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and "=" in v for v in value):
+        raise _Invalid("path_map", shown=_shown(value))
+    return value
+
+
 def _shown(value: Any) -> str:
     """The value as it was written in the TOML file: "yes", 3, true, ["html", "csv"]."""
     try:
@@ -245,4 +262,8 @@ KEYS: dict[str, Validator] = {
     "cache": _cache,
     "quiet": _bool,
     "csv_sep": _choice(*CSV_SEPARATORS),
+    "quick": _bool,
+    "scheduler": _text,
+    "path_map": _path_map,
+    "analysis": _analysis,
 }

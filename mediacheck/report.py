@@ -120,7 +120,7 @@ class Report:
     problems: list[Finding] = field(default_factory=list)
     # Set when the office's list of units was given (mediacheck.units.compare_units).
     units: dict[str, Any] | None = None
-    # The enabled checks of the profile, in profile order (set by the engine).
+    # The checks that ran (enabled, with every fact they need), in profile order (engine).
     checks: list[CheckRef] = field(default_factory=list)
     # What fails a run (mediacheck.policy): "error", "warning" or "never".
     fail_on: str = "error"

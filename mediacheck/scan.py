@@ -238,7 +238,8 @@ def _media_file(entry: os.DirEntry, shown: str, profile: Profile) -> MediaFile:
             "broken-symlink" if entry.is_symlink() else _os_reason(exc))
         return MediaFile(shown, kind, 0, 0.0, _file_opener(path), path, reason,
                          exc.strerror or "")
-    media = MediaFile(shown, kind, st.st_size, st.st_mtime, _file_opener(path), path)
+    media = MediaFile(shown, kind, st.st_size, st.st_mtime, _file_opener(path), path,
+                      mtime_ns=st.st_mtime_ns)
     if not stat.S_ISREG(st.st_mode):
         media.problem = "not-a-file"
     elif not os.access(path, os.R_OK):

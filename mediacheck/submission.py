@@ -26,7 +26,8 @@ class MediaFile:
     """A file inside a submission, with what scanning could learn without reading it.
 
     `origin` says where the bytes live, stably across runs: the file's path, or
-    `archive.zip!member` for a file read inside a ZIP (then `fs_path` is None).
+    `archive.zip!member` for a file read inside a ZIP (then `fs_path` is None, and `zip_path`
+    and `member` say where another process can open it).
     """
 
     rel: str
@@ -38,6 +39,9 @@ class MediaFile:
     problem: str | None = None
     problem_detail: str = ""
     origin: str = ""
+    mtime_ns: int | None = None
+    zip_path: Path | None = None
+    member: str | None = None
 
     def __post_init__(self) -> None:
         if not self.origin and self.fs_path is not None:

@@ -81,7 +81,7 @@ def test_every_photo_and_video_has_a_decodable_preview(report: Report, page_text
     page = parse(page_text)
     media = [f for s in report.submissions for f in s.files if f["kind"] in ("photo", "video")]
     images = page.all("img")
-    assert len(media) == 8
+    assert len(media) == 9
     assert len(images) == len(media)
     alts = {img["alt"] for img in images}
     assert alts == {f["path"] for f in media}
@@ -153,7 +153,7 @@ def test_quiet_keeps_the_summary_and_drops_passing_details(report: Report) -> No
     assert [a["id"] for a in page.all("section") if a.get("id")] == [
         f"s{i}" for i, s in enumerate(report.submissions) if s.path.endswith(FAILING)]
     assert PASSING in text  # still in the summary table
-    assert len(page.all("img")) == 2
+    assert len(page.all("img")) == 3
 
 
 def test_units_tables(report: Report) -> None:
@@ -285,7 +285,13 @@ def test_broken_files_give_no_preview_and_no_exception(tmp_path: Path) -> None:
     assert thumbnail_data_uri(media_file(text, "other"), other) is None
     missing = MediaFile(rel="gone.jpg", kind="photo", size=0, mtime=0.0,
                         opener=lambda: open(tmp_path / "gone.jpg", "rb"))  # noqa: SIM115
-    assert thumbnail_data_uri(missing, fake_photo) is None
+    # A file that cannot be read at all is not a decoder's complaint: the stage says so (the
+    # report then names the file), and it is not cached, since it may be back next run.
+    from mediacheck.probe.stages import run_stages
+
+    meta = {"content": "jpeg", "photo": {"format": "JPEG"}, "video": None}
+    (error,) = run_stages(missing, meta, ("thumbnail",)).values()
+    assert "No such file" in error["stage_error"] and error["transient"]
 
 
 def chromium(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

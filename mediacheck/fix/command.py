@@ -57,7 +57,6 @@ def fix_command(source: Path, unit: str | None, activity: str | None, out_dir: P
 
 
 def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None) -> int:
-    from mediacheck.engine import check_event
     from mediacheck.fix.apply import FixRefused, check_output_location, same_filesystem
     from mediacheck.fix.plan import build_plan
     from mediacheck.fix.show import print_plan
@@ -74,7 +73,7 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
     if name is None:
         return EXIT_ERROR
     output = (request["out_dir"] or _parent_as_given(source)) / name
-    result = check_event(event, profile, lang)
+    result = _check_event(event, profile, lang)
     plan = build_plan(event, result, name, profile.fix_options(),
                       heic_to_jpeg=request["heic_to_jpeg"],
                       split_scenes=request["split_scenes"],
@@ -97,6 +96,18 @@ def _parent_as_given(source: Path) -> Path:
     if source.name in ("", ".", ".."):
         return source.resolve().parent
     return source.parent
+
+
+def _check_event(event: Any, profile: Any, lang: str) -> Any:
+    """The source checked like any submission: the same path, cache and progress bar."""
+    from mediacheck.cache import FactCache
+    from mediacheck.cli import ProgressBar
+    from mediacheck.engine import RunOptions, iter_results
+
+    with FactCache() as cache, ProgressBar(lang) as (on_start, on_file):
+        on_start(len(event.files))
+        options = RunOptions(lang=lang, cache=cache, on_file=on_file)
+        return next(iter_results([event], profile, options))
 
 
 def _name_passes(name: str, profile: Any) -> bool:
@@ -166,7 +177,7 @@ def _apply(plan: Any, output: Path, request: dict[str, Any], profile: Any, lang:
     try:
         check_disk_space(plan, output)
     except FixRefused as exc:
-        click.echo(t(exc.key, lang, **_sizes(exc.params)), err=True)
+        click.echo(t(exc.key, lang, **_sizes(exc.params, lang)), err=True)
         return EXIT_ERROR
     console.print()
     live = console.is_terminal and not os.environ.get("CI")
@@ -199,20 +210,24 @@ def _apply(plan: Any, output: Path, request: dict[str, Any], profile: Any, lang:
     return EXIT_PASS if passed else EXIT_FAIL
 
 
-def _sizes(params: dict[str, Any]) -> dict[str, Any]:
+def _sizes(params: dict[str, Any], lang: str) -> dict[str, Any]:
     from mediacheck.reporters import human_size
 
-    return {k: human_size(v) if isinstance(v, int) else v for k, v in params.items()}
+    return {k: human_size(v, lang) if isinstance(v, int) else v for k, v in params.items()}
 
 
 def _recheck(output: Path, profile: Any, lang: str) -> bool:
     """Check the new folder exactly like a submission and print the report."""
-    from mediacheck.engine import run
+    from mediacheck.cache import FactCache
+    from mediacheck.cli import ProgressBar
+    from mediacheck.engine import RunOptions, run
     from mediacheck.reporters import get_reporter
 
     click.echo()
     click.echo(t("recheck_title", lang, output=str(output)))
-    report = run([output], profile, lang)
+    with FactCache() as cache, ProgressBar(lang) as (on_start, on_file):
+        options = RunOptions(lang=lang, cache=cache, on_start=on_start, on_file=on_file)
+        report = run([output], profile, options)
     get_reporter("text").render(report, sys.stdout, lang=lang, color=None, quiet=False)
     return report.passed and not report.problems
 

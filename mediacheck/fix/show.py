@@ -52,8 +52,8 @@ def print_plan(console: Console, plan: Plan, output: str, lang: str, *, dry_run:
         console.print()
     _print_needs_person(console, plan, lang)
     written = sum(1 for a in plan.actions for _ in a.outputs)
-    line(console, Text(plural("plan_total", written, lang, size=human_size(plan.output_bytes),
-                              disk=human_size(plan.estimated_bytes)), style="bold"))
+    line(console, Text(plural("plan_total", written, lang, size=human_size(plan.output_bytes, lang),
+                              disk=human_size(plan.estimated_bytes, lang)), style="bold"))
     _print_verdict(console, plan, lang)
 
 
@@ -77,7 +77,7 @@ def _print_action(console: Console, action: FileAction, lang: str, width: int) -
         text.append(" → " + ", ".join(action.outputs))
     if action.outputs:
         approx = "≈ " if action.action in ("transcode", "convert-heic", "split") else ""
-        text.append(f"  ({approx}{human_size(action.estimated_bytes)})", style="dim")
+        text.append(f"  ({approx}{human_size(action.estimated_bytes, lang)})", style="dim")
     line(console, text, 2, width + 2)
     for detail in _details(action, lang):
         line(console, Text(detail), width + 4, 2)

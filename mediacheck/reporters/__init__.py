@@ -50,14 +50,12 @@ def hint_label(severity: Severity, lang: str) -> str:
     return t("note" if severity is Severity.INFO else "hint", lang)
 
 
-def human_size(size: int) -> str:
-    """Sizes as people read them, in decimal units like file managers on Windows and macOS."""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{value:.1f} TB"
+def human_size(size: int, lang: str | None = None) -> str:
+    """Sizes as people read them, in decimal units like file managers on Windows and macOS,
+    with the language's decimal mark (934,4 KB in Vietnamese)."""
+    from mediacheck.i18n import format_bytes
+
+    return format_bytes(size, lang)
 
 
 def units_by_activity(units: dict[str, Any]) -> list[dict[str, Any]]:
@@ -80,7 +78,7 @@ def files_line(sub: Any, lang: str) -> str:
 
     return t("files_line", lang, photos=plural("n_photos", sub.kind_count("photo"), lang),
              videos=plural("n_videos", sub.kind_count("video"), lang),
-             size=human_size(sub.total_bytes))
+             size=human_size(sub.total_bytes, lang))
 
 
 def counts_line(counts: dict[str, int], lang: str) -> str:

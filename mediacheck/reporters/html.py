@@ -95,13 +95,19 @@ def _header(report: Report, lang: str, title: str) -> str:
 
 
 def _problems(problems: list[Finding], lang: str) -> str:
-    if not problems:
-        return ""
-    items = "".join(f'<li class="sev-{p.severity.value}">{esc(p.message)}'
-                    + (f'<div class="hint">→ {esc(p.hint)}</div>' if p.hint else "") + "</li>"
-                    for p in problems)
-    return (f'<section class="problems"><h2>{esc(t("report_problems_title", lang))}</h2>'
-            f"<ul>{items}</ul></section>\n")
+    """Paths that could not be checked (errors), then notes about the run itself (warnings)."""
+    out = []
+    for severity, title in ((Severity.ERROR, "report_problems_title"),
+                            (Severity.WARNING, "report_notes_title")):
+        chosen = [p for p in problems if p.severity is severity]
+        if not chosen:
+            continue
+        items = "".join(f"<li>{esc(p.message)}" + (
+            f'<div class="hint">→ {esc(p.hint)}</div>' if p.hint else "") + "</li>"
+            for p in chosen)
+        out.append(f'<section class="problems {severity.value}"><h2>{esc(t(title, lang))}</h2>'
+                   f"<ul>{items}</ul></section>\n")
+    return "".join(out)
 
 
 def _summary_table(report: Report, lang: str) -> str:
@@ -134,7 +140,8 @@ def _summary_row(sub: SubmissionResult, index: int, lang: str) -> str:
         _count_cell(counts["warning"], "warning", wide=True),
         f'<td class="num wide">{sub.kind_count("photo")}</td>',
         f'<td class="num wide">{sub.kind_count("video")}</td>',
-        f'<td class="num wide" data-v="{sub.total_bytes}">{esc(human_size(sub.total_bytes))}</td>',
+        f'<td class="num wide" data-v="{sub.total_bytes}">'
+        f"{esc(human_size(sub.total_bytes, lang))}</td>",
     ]
     return f'<tr class="{sub.verdict}">{"".join(cells)}</tr>'
 
@@ -159,7 +166,7 @@ def _totals_row(report: Report, lang: str) -> str:
             f'<td class="num wide">{counts["warning"]}</td>'
             f'<td class="num wide">{summary["photos"]}</td>'
             f'<td class="num wide">{summary["videos"]}</td>'
-            f'<td class="num wide">{esc(human_size(summary["bytes"]))}</td></tr></tfoot>')
+            f'<td class="num wide">{esc(human_size(summary["bytes"], lang))}</td></tr></tfoot>')
 
 
 def _units(units: dict[str, Any] | None, lang: str) -> str:
@@ -293,7 +300,7 @@ def _file_facts(row: dict[str, Any], lang: str) -> str:
     if kind == "video" and row.get("duration"):
         parts.append(_clock(row["duration"]))
     if row.get("size") is not None:
-        parts.append(human_size(int(row["size"])))
+        parts.append(human_size(int(row["size"]), lang))
     return " · ".join(parts)
 
 
@@ -375,6 +382,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 10px; 
   margin: 0 0 18px; }
 section.problems { border-color: var(--err); background: var(--err-bg); color: var(--err); }
 section.problems .hint { color: #3b4149; }
+section.problems.warning { border-color: var(--warn); background: var(--warn-bg); color: inherit; }
 .grid-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .grid-table.narrow { width: auto; min-width: 320px; }
 .grid-table th, .grid-table td { border-bottom: 1px solid var(--line); padding: 6px 10px;

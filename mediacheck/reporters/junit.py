@@ -77,7 +77,7 @@ def _case(sub: SubmissionResult, info: CheckInfo, findings: list[Finding],
     case = ET.Element("testcase", name=info.id, classname=_x(sub.path), time="0")
     failing = [f for f in findings if _fails(sub, f)]
     if failing:
-        failure = ET.SubElement(case, "failure", message=_x(failing[0].message),
+        failure = ET.SubElement(case, "failure", message=_x(_headline(failing[0])),
                                 type=failing[0].severity.value)
         failure.text = _x("\n".join(_describe(sub, f, lang) for f in failing))
     rest = [f for f in findings if f not in failing]
@@ -90,6 +90,12 @@ def _case(sub: SubmissionResult, info: CheckInfo, findings: list[Finding],
 def _fails(sub: SubmissionResult, finding: Finding) -> bool:
     """The verdict's own rule (mediacheck.policy): errors fail, warnings under --strict."""
     return finding_fails(finding.severity.value, warnings_fail=sub.strict)
+
+
+def _headline(finding: Finding) -> str:
+    """A file's message is written to be read under the file's name: a dashboard shows the
+    failure's message alone, so it gets the name back (the testcase names the folder)."""
+    return f"{finding.path}: {finding.message}" if finding.path else finding.message
 
 
 def _describe(sub: SubmissionResult | None, finding: Finding, lang: str) -> str:

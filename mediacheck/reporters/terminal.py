@@ -124,7 +124,8 @@ def _summary_table(report: Report, lang: str, quiet: bool = False) -> Table:
     rows = sorted((s for s in report.submissions if not (quiet and s.passed)), key=_row_order)
     summary = report.summary()
     totals = (t("summary_total", lang, count=summary["submissions"]), "",
-              str(summary["photos"]), str(summary["videos"]), human_size(summary["bytes"]),
+              str(summary["photos"]), str(summary["videos"]),
+              human_size(summary["bytes"], lang),
               str(summary["counts"]["error"]), str(summary["counts"]["warning"]),
               t("summary_passed_of", lang, passed=summary["passed"],
                 count=summary["submissions"]))
@@ -142,7 +143,7 @@ def _summary_table(report: Report, lang: str, quiet: bool = False) -> Table:
         table.add_row(
             Text(sub.unit or sub.path.rsplit("/", 1)[-1]), Text(sub.activity or unknown),
             str(sub.kind_count("photo")), str(sub.kind_count("video")),
-            human_size(sub.total_bytes),
+            human_size(sub.total_bytes, lang),
             Text(str(counts["error"]), style="red" if counts["error"] else ""),
             Text(str(counts["warning"]), style="yellow" if counts["warning"] else ""),
             Text(verdict, style="bold green" if sub.passed else "bold red"))
