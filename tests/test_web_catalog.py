@@ -12,7 +12,9 @@ WEB = Path(__file__).resolve().parents[1] / "mediacheck" / "web"
 
 
 def test_vietnamese_and_english_have_the_same_keys() -> None:
-    table = catalog()
+    from mediacheck.tomlfile import read_toml
+
+    table = read_toml(WEB.parent / "locale" / "web.toml")  # the web's own words
     assert set(table["vi"]) == set(table["en"])
     for lang in ("vi", "en"):
         assert all(text.strip() for text in table[lang].values())

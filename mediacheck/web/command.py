@@ -19,7 +19,9 @@ from typing import Any
 
 import click
 
-from mediacheck.i18n import help_text, resolve_lang
+from mediacheck import clicklang
+from mediacheck.clicklang import IntRange, help_option, option
+from mediacheck.i18n import LANGS, resolve_lang
 
 EXIT_OK, EXIT_ERROR = 0, 2
 INTAKE_PORT = 8080
@@ -31,29 +33,29 @@ def _w(key: str) -> str:
     return tr(key, resolve_lang(None))
 
 
-@click.command("serve")
-@click.help_option("-h", "--help", help=help_text("help_help"))
-@click.option("--port", type=click.IntRange(0, 65535), default=None)
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--no-browser", is_flag=True)
-@click.option("--intake", "intake_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, metavar="DIR")
-@click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path),
-              default=None)
-@click.option("--issue-codes", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              metavar="FILE.csv")
-@click.option("--reissue", multiple=True, metavar="UNIT")
-@click.option("--reissue-all", is_flag=True)
-@click.option("--revoke", multiple=True, metavar="UNIT")
-@click.option("--set-admin-password", is_flag=True)
-@click.option("--install-shortcut", is_flag=True)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
-              help=help_text("help_lang"))
-@click.option("--rules", "rules", metavar="FILE|NAME", default=None,
-              help=help_text("help_rules"))
+@click.command("serve", cls=clicklang.Command, help="help_serve",
+               options_metavar="metavar_options")
+@help_option()
+@option("--port", type=IntRange(0, 65535), default=None, metavar="metavar_number",
+        help="help_serve_port")
+@option("--host", default="127.0.0.1", metavar="metavar_host", help="help_serve_host")
+@option("--no-browser", is_flag=True, help="help_serve_no_browser")
+@option("--intake", "intake_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=None, metavar="metavar_folder", help="help_serve_intake")
+@option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path),
+        default=None, metavar="metavar_file", help="help_serve_units")
+@option("--issue-codes", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        metavar="metavar_file", help="help_serve_issue")
+@option("--reissue", multiple=True, metavar="metavar_unit", help="help_serve_reissue")
+@option("--reissue-all", is_flag=True, help="help_serve_reissue_all")
+@option("--revoke", multiple=True, metavar="metavar_unit", help="help_serve_revoke")
+@option("--set-admin-password", is_flag=True, help="help_serve_password")
+@option("--install-shortcut", is_flag=True, help="help_serve_shortcut")
+@option("--lang", type=click.Choice(list(LANGS)), default=None, help="help_lang")
+@option("--rules", "rules", metavar="metavar_rules", default=None, help="help_rules")
 def serve_command(**options: Any) -> None:
     """Open the checking page in the browser, or run the intake portal (--intake DIR)."""
-    lang = resolve_lang(options["lang"])
+    lang = clicklang.set_lang(options["lang"])
     if options["install_shortcut"]:
         sys.exit(_install_shortcut(lang))
     profile = _profile(options["rules"], lang)
@@ -65,21 +67,6 @@ def serve_command(**options: Any) -> None:
                        open_browser=not options["no_browser"]))
 
 
-def _describe_options() -> None:
-    """Help texts come from the web catalog (Vietnamese unless MEDIACHECK_LANG=en)."""
-    names = {"port": "help_serve_port", "host": "help_serve_host",
-             "no_browser": "help_serve_no_browser", "intake_dir": "help_serve_intake",
-             "units_file": "help_serve_units", "issue_codes": "help_serve_issue",
-             "reissue": "help_serve_reissue", "reissue_all": "help_serve_reissue_all",
-             "revoke": "help_serve_revoke", "set_admin_password": "help_serve_password",
-             "install_shortcut": "help_serve_shortcut"}
-    serve_command.help = _w("help_serve")
-    for param in serve_command.params:
-        if param.name in names and isinstance(param, click.Option):
-            param.help = _w(names[param.name])
-
-
-_describe_options()
 
 
 def _profile(rules: str | None, lang: str) -> Any:

@@ -347,7 +347,7 @@ def plan_fix(source: Path, output: Path, name: str, profile: Profile, lang: str,
         return None
     result = check_event(event, profile, lang, cache=cache, executor=cpu)
     unit, _, activity = name.partition("_")
-    plan = build_plan(event, result, name, profile.fix, heic_to_jpeg=heic_to_jpeg,
+    plan = build_plan(event, result, name, profile.fix_options(), heic_to_jpeg=heic_to_jpeg,
                       split_scenes=split_scenes, same_filesystem=same_filesystem(source, output),
                       folder_name_fixed=fix_names_ok(unit, activity, profile))
     preview = FixPreview(source, output, name, plan)
@@ -360,31 +360,31 @@ def plan_fix(source: Path, output: Path, name: str, profile: Profile, lang: str,
 
 def plan_rows(preview: FixPreview, lang: str) -> dict[str, Any]:
     """What the plan page shows: per file its action (in words), outputs, size and details."""
-    from mediacheck.fix.messages import tr
-    from mediacheck.fix.show import action_details
+    from mediacheck.fix.show import action_details, fix_hint
+    from mediacheck.i18n import t as tr
     from mediacheck.reporters import human_size
 
     plan = preview.plan
     rows = [{"source": a.source, "action": a.action, "label": tr(f"action_{a.action}", lang),
              "outputs": a.outputs if a.outputs != [a.source] else [],
-             "size": human_size(a.estimated_bytes) if a.outputs else "",
+             "size": human_size(a.estimated_bytes, lang) if a.outputs else "",
              "details": action_details(a, lang)} for a in plan.actions]
-    people = [{"severity": f.severity.value, "message": f.message, "hint": f.hint}
-              for f in plan.needs_person]
+    people = [{"severity": f.severity.value, "path": f.path, "message": f.message,
+               "hint": fix_hint(f, lang)} for f in plan.needs_person]
     written = sum(len(a.outputs) for a in plan.actions)
-    total = tr("plan_total", lang, files=written, size=human_size(plan.output_bytes),
-               disk=human_size(plan.estimated_bytes))
-    refused = tr(preview.refused[0], lang, **_sizes(preview.refused[1])) if (
+    total = tr("plan_total", lang, count=written, size=human_size(plan.output_bytes, lang),
+               disk=human_size(plan.estimated_bytes, lang))
+    refused = tr(preview.refused[0], lang, **_sizes(preview.refused[1], lang)) if (
         preview.refused) else None
     return {"rows": rows, "needs_person": people, "total": total, "refused": refused,
             "expected_pass": plan.expected_pass, "title": tr(
                 "plan_title", lang, source=str(preview.source), output=str(preview.output))}
 
 
-def _sizes(params: dict[str, Any]) -> dict[str, Any]:
+def _sizes(params: dict[str, Any], lang: str) -> dict[str, Any]:
     from mediacheck.reporters import human_size
 
-    return {k: human_size(v) if isinstance(v, int) else v for k, v in params.items()}
+    return {k: human_size(v, lang) if isinstance(v, int) else v for k, v in params.items()}
 
 
 class _FixEvents:
@@ -414,7 +414,7 @@ class _FixEvents:
         self._send(action.source)
 
     def end(self, action: Any, outcome: Any) -> None:
-        from mediacheck.fix.messages import tr
+        from mediacheck.i18n import t as tr
 
         with self.lock:
             self.done[id(action)] = self.weight(action)
@@ -438,7 +438,8 @@ def start_fix(board: JobBoard, executor: Executor, preview: FixPreview, profile:
 def _run_fix_job(board: JobBoard, job: Job, preview: FixPreview, profile: Profile,
                  cache: Any, cpu: Any = None) -> None:
     from mediacheck.fix.apply import FixRefused, apply_plan, check_disk_space
-    from mediacheck.fix.messages import tr
+    from mediacheck.i18n import plural
+    from mediacheck.i18n import t as tr
 
     lang = job.lang
     try:
@@ -446,13 +447,14 @@ def _run_fix_job(board: JobBoard, job: Job, preview: FixPreview, profile: Profil
         outcomes = apply_plan(preview.plan, preview.output,
                               progress=_FixEvents(board, job, preview.plan))
     except FixRefused as exc:
-        board.publish(job, "failed", {"detail": tr(exc.key, lang, **_sizes(exc.params))},
+        board.publish(job, "failed", {"detail": tr(exc.key, lang, **_sizes(exc.params, lang))},
                       last=True)
         return
     except Exception as exc:  # noqa: BLE001 - shown on the page; the source is untouched
         board.publish(job, "failed", {"detail": f"{type(exc).__name__}: {exc}"}, last=True)
         return
     failed = sum(1 for o in outcomes if o.status == "failed")
-    board.publish(job, "fixdone", {"text": tr("applied", lang, done=len(outcomes) - failed,
-                                              failed=failed), "output": str(preview.output)})
+    key = "applied_failed" if failed else "applied"
+    text = plural(key, len(outcomes) - failed, lang, failed=failed)
+    board.publish(job, "fixdone", {"text": text, "output": str(preview.output)})
     _run_check_job(board, job, [preview.output], profile, cache, cpu)

@@ -1,5 +1,6 @@
-"""Rendering for both web modes: the text catalog (`locale/web.toml`), Jinja2 templates,
-static files, the language switch and the small response helpers the routes share.
+"""Rendering for both web modes: texts from the one catalog (the web's own words are in
+`locale/web.toml`), Jinja2 templates, static files, the language switch and the small response
+helpers the routes share.
 
 Templates autoescape everything; the only HTML inserted as-is is what the HTML reporter renders
 (it escapes every name itself). No inline script or style anywhere: the CSP forbids them, so the
@@ -9,7 +10,6 @@ page's script and styles are files served by the app (`/static/...`).
 from __future__ import annotations
 
 import json
-import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,31 +18,26 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from mediacheck.i18n import DEFAULT_LANG, LANGS, render
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from mediacheck.i18n import DEFAULT_LANG, LANGS
 
 HERE = Path(__file__).resolve().parent
-CATALOG = HERE.parent / "locale" / "web.toml"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
 LANG_COOKIE = "mc_lang"
 
 
-@lru_cache(maxsize=1)
 def catalog() -> dict[str, dict[str, str]]:
-    with open(CATALOG, "rb") as fh:
-        return tomllib.load(fh)
+    """The one message catalog (every `locale/*.toml`, the web's own words in web.toml)."""
+    from mediacheck.i18n import _catalog
+
+    return _catalog()
 
 
 def tr(key: str, lang: str, **params: Any) -> str:
     """The web text `key` in `lang` (Vietnamese when missing), {placeholders} filled."""
-    table = catalog()
-    text = table.get(lang, {}).get(key) or table[DEFAULT_LANG].get(key, key)
-    return render(text, params)
+    from mediacheck.i18n import t
+
+    return t(key, lang, **params)
 
 
 def lang_of(request: Request) -> str:
