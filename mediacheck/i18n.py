@@ -1,8 +1,11 @@
-"""Message catalog lookup: the interface's words (`locale/ui.toml`) in Vietnamese or English,
-and the way numbers, sizes and time spans are written in each.
+"""Message catalog lookup: the interface's words in Vietnamese or English, and the way numbers,
+sizes and time spans are written in each.
 
-Check messages are in the rules profile; this module only renders them. Vietnamese is the
-default because teachers read the report; `--lang en` or `MEDIACHECK_LANG=en` switch.
+One catalog, kept in several files by subject (`locale/ui.toml` for the check and the reports,
+`locale/fix.toml` for `mediacheck fix`, `locale/click.toml` for the command line's own words);
+a message id is defined once across all of them. Check messages are in the rules profile; this
+module only renders them. Vietnamese is the default because teachers read the report;
+`--lang en` or `MEDIACHECK_LANG=en` switch.
 
 Parameters stay raw numbers (the JSON keeps them so); the template says how to show them, in
 the language it is rendered in: `{megapixels:.1f}` is "0,8" in Vietnamese and "0.8" in
@@ -14,18 +17,13 @@ from __future__ import annotations
 import math
 import os
 import string
-import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-LANGS = ("vi", "en")
+LANGS = ("vi", "en")  # every language of the catalog and of the profiles' messages
+LOCALE = Path(__file__).with_name("locale")
 DEFAULT_LANG = "vi"
 # Vietnamese writes a decimal comma and groups thousands with a dot: 0,8 MP; 15.000 tệp.
 _VI_DIGITS = str.maketrans({".": ",", ",": "."})
@@ -143,8 +141,25 @@ def render(template: str, params: dict[str, Any], lang: str | None = None) -> st
 
 @lru_cache(maxsize=1)
 def _catalog() -> dict[str, dict[str, str]]:
-    with open(Path(__file__).with_name("locale") / "ui.toml", "rb") as fh:
-        return tomllib.load(fh)
+    return load_catalog(LOCALE)
+
+
+def load_catalog(folder: Path) -> dict[str, dict[str, str]]:
+    """Every `[vi]`/`[en]` table of the folder's TOML files, as one catalog per language.
+
+    Raises ValueError for a message id defined in two files (one id, one text)."""
+    from mediacheck.tomlfile import read_toml
+
+    catalog: dict[str, dict[str, str]] = {lang: {} for lang in LANGS}
+    origin: dict[str, str] = {}
+    for path in sorted(folder.glob("*.toml")):
+        for lang, table in read_toml(path).items():
+            for key, text in table.items():
+                where = origin.setdefault(f"{lang}:{key}", path.name)
+                if where != path.name:
+                    raise ValueError(f"{key!r} is defined in both {where} and {path.name}")
+                catalog.setdefault(lang, {})[key] = text
+    return catalog
 
 
 def t(message_id: str, lang: str, /, **params: Any) -> str:
@@ -163,7 +178,16 @@ def resolve_lang(option: str | None) -> str:
     return DEFAULT_LANG
 
 
-def help_text(message_id: str) -> str:
-    """Command-line help in the language of MEDIACHECK_LANG (Vietnamese by default): help is
-    built before the options are parsed, so --lang cannot choose it."""
-    return t(message_id, resolve_lang(None))
+def lookup(message_id: str, lang: str) -> str | None:
+    """The catalog's text for `message_id` in exactly `lang` (no fallback, no placeholders
+    filled), or None: for texts whose fallback is not Vietnamese (click's English messages)."""
+    return _catalog().get(lang, {}).get(message_id)
+
+
+def plural(message_id: str, count: int, lang: str, /, **params: Any) -> str:
+    """`message_id` with {count} filled, in the singular form `<id>_one` when there is one
+    (English "1 video"; Vietnamese has no plural and defines no `_one` forms)."""
+    singular = f"{message_id}_one"
+    if count == 1 and lookup(singular, lang) is not None:
+        message_id = singular
+    return t(message_id, lang, count=count, **params)

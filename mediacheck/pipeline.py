@@ -133,10 +133,11 @@ class Prober:
     def close(self, cancel: bool = False) -> None:
         if self._io is not None:
             self._io.shutdown(wait=True, cancel_futures=cancel)
-        if isinstance(self._cpu, ProcessPoolExecutor):
-            _stop_pool(self._cpu, cancel)
-        elif self._cpu is not None and self._owns_cpu:
-            self._cpu.shutdown(wait=False, cancel_futures=True)
+        if self._cpu is not None and self._owns_cpu:
+            if isinstance(self._cpu, ProcessPoolExecutor):
+                stop_pool(self._cpu, cancel)
+            else:
+                self._cpu.shutdown(wait=False, cancel_futures=True)
         self._cpu = None if self._owns_cpu else self._cpu
 
     def _note(self, key: str, **params: Any) -> None:
@@ -278,12 +279,14 @@ class Prober:
 
     def _pool(self) -> Executor:
         if self._cpu is None:
-            self._cpu = _process_pool(self.workers)
+            self._cpu = process_pool(self.workers)
+            self._owns_cpu = True
         return self._cpu
 
     def _replace_pool(self) -> None:
-        if isinstance(self._cpu, ProcessPoolExecutor):
-            _stop_pool(self._cpu, cancel=True)
+        """A pool broken by a dying worker is replaced, if it is ours to replace."""
+        if self._owns_cpu and isinstance(self._cpu, ProcessPoolExecutor):
+            stop_pool(self._cpu, cancel=True)
             self._cpu = None
 
     def _lose_cluster(self, exc: BaseException) -> None:
@@ -350,14 +353,14 @@ class Prober:
         this file is what kills the decoder."""
         ref = self._ref(job)
         meta = STAGES["meta"].dump(job.facts)
-        solo = _process_pool(1)
+        solo = process_pool(1)
         try:
             return solo.submit(run_stages, ref, meta, job.cpu_names).result()
         except BrokenProcessPool:
             self.crashes += 1
             return _crashed(job.cpu_names)
         finally:
-            _stop_pool(solo, cancel=True)
+            stop_pool(solo, cancel=True)
 
 
 def _probe(media: MediaFile) -> FileFacts:
@@ -389,7 +392,7 @@ def _done(value: Any) -> Future:
     return future
 
 
-def _process_pool(workers: int) -> ProcessPoolExecutor:
+def process_pool(workers: int) -> ProcessPoolExecutor:
     """Workers that start clean: forkserver on Linux (no inherited threads or locks, modules
     preloaded once), spawn elsewhere; Ctrl-C is the parent's to handle."""
     method = MP_CONTEXT or ("forkserver" if sys.platform.startswith("linux") else "spawn")
@@ -405,7 +408,7 @@ def _worker_init() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def _stop_pool(pool: ProcessPoolExecutor, cancel: bool) -> None:
+def stop_pool(pool: ProcessPoolExecutor, cancel: bool) -> None:
     """Shut a pool down; on cancel (Ctrl-C, a broken pool) its workers are ended at once."""
     if cancel:
         for process in list(getattr(pool, "_processes", {}).values()):

@@ -1,12 +1,14 @@
 """Real camera, phone and editor files from ../shared/corpus, judged against their labels.
 
-The corpus sits beside the repository (CI clones it as `shared/` next to the checkout); the
-tests skip when it is absent. Labels and columns are in its INVENTORY.tsv (see SOURCES.md).
+The corpus sits beside the repository (CI clones it as `shared/` next to the checkout), or
+wherever MEDIACHECK_CORPUS points (a fresh clone elsewhere); the tests skip when it is absent.
+Labels and columns are in its INVENTORY.tsv (see SOURCES.md).
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
 from datetime import datetime
 from functools import lru_cache
@@ -17,7 +19,8 @@ import pytest
 from mediacheck.engine import RunOptions, run
 from mediacheck.profile import load_profile
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(os.environ.get("MEDIACHECK_CORPUS")
+              or Path(__file__).resolve().parents[2] / "shared" / "corpus")
 INVENTORY = CORPUS / "INVENTORY.tsv"
 pytestmark = pytest.mark.skipif(not INVENTORY.is_file(), reason=f"no corpus at {CORPUS}")
 

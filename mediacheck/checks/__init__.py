@@ -52,6 +52,7 @@ CHECK_MODULES = (
     "drone",
     "submission_size",
     "duplicate",
+    "duplicate_submission",
 )
 
 
@@ -83,6 +84,8 @@ class EventFacts:
     scan_problems: list[tuple[str, str]] = field(default_factory=list)
     now: datetime = field(default_factory=datetime.now)
     error_paths: frozenset[str] = frozenset()
+    # Paths of the run's other submissions of the same unit and activity.
+    twins: list[str] = field(default_factory=list)
 
     def photos(self) -> list[FileFacts]:
         """Photos that could be read (unreadable ones are `file-unreadable`'s business)."""

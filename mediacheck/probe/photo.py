@@ -67,7 +67,7 @@ def probe_photo(fh: BinaryIO, size: int, content: str) -> PhotoFacts:
     xmp = image.info.get("xmp")
     if xmp:
         _read_xmp(xmp.encode("utf-8", "replace") if isinstance(xmp, str) else xmp, facts)
-    _check_complete(fh, size, content)
+    _check_complete(fh, size, content, image)
     _read_exif(fh, image, facts)
     if facts.datetime_original:
         facts.datetime_source = "exif"
@@ -142,11 +142,19 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
-def _check_complete(fh: BinaryIO, size: int, content: str) -> None:
+def _check_complete(fh: BinaryIO, size: int, content: str, image: Any = None) -> None:
     """A cut-off download or copy loses the end of the file; each format has a known ending."""
     if content == "jpeg":
         fh.seek(max(0, size - 64))
-        if b"\xff\xd9" not in fh.read() and not _jpeg_has_end_after_scan(fh):
+        tail = fh.read()
+        if b"\xff\xd9" in tail:
+            return
+        end = _jpeg_end_before_trailer(fh, size, tail, image)
+        if end is not None and end >= 2:
+            fh.seek(end - 2)
+            if fh.read(2) == b"\xff\xd9":
+                return
+        if not _jpeg_has_end_after_scan(fh):
             raise PhotoUnreadable("truncated", "the JPEG end marker is missing")
     elif content == "png":
         fh.seek(max(0, size - 64))
@@ -157,6 +165,58 @@ def _check_complete(fh: BinaryIO, size: int, content: str) -> None:
 
         if read_boxes(fh, size, want_rotation=False).truncated:
             raise PhotoUnreadable("truncated", "a box runs past the end of the file")
+
+
+MOTION_OFFSET = re.compile(rb"MicroVideoOffset(?:=\"|>)(\d{1,12})")
+CONTAINER_LENGTH = re.compile(rb"Item:Length(?:=\"|>)(\d{1,12})")
+
+
+def _jpeg_end_before_trailer(fh: BinaryIO, size: int, tail: bytes, image: Any) -> int | None:
+    """Where the picture ends when the file says what follows it, so finding the end marker
+    costs one small read instead of a scan of the whole file: a multi-picture file (MPF index
+    in APP2), a motion photo (its XMP gives the video's length), a Samsung trailer (`SEFT`)."""
+    if image is not None:
+        for marker, data in getattr(image, "applist", []):
+            if marker == "APP2" and data[:4] == b"MPF\0":
+                first = _mpf_first_size(data[4:])
+                if first:
+                    return first
+        xmp = image.info.get("xmp") or b""
+        xmp = xmp.encode("utf-8", "replace") if isinstance(xmp, str) else xmp
+        offset = MOTION_OFFSET.search(xmp)
+        if offset:
+            return size - int(offset.group(1))
+        lengths = [int(n) for n in CONTAINER_LENGTH.findall(xmp)]
+        if lengths:
+            return size - sum(lengths)
+    if tail[-4:] == b"SEFT" and len(tail) >= 8:
+        return _samsung_trailer_start(fh, size, struct.unpack("<I", tail[-8:-4])[0])
+    return None
+
+
+def _mpf_first_size(tiff: bytes) -> int | None:
+    """The size of the first picture in an MPF index (MP Entry 0xB002: 16 bytes a picture)."""
+    found = read_directories(tiff, {"0": {0xB002}})
+    entries = found.get("0", {}).get(0xB002)
+    if not isinstance(entries, bytes) or len(entries) < 16:
+        return None
+    return struct.unpack(found.byte_order + "I", entries[4:8])[0]
+
+
+def _samsung_trailer_start(fh: BinaryIO, size: int, directory: int) -> int | None:
+    """A Samsung trailer ends with its directory (`SEFH`, count, 12-byte entries whose
+    offsets count back from the directory), its length and `SEFT`."""
+    start = size - 8 - directory
+    if directory < 12 or directory > 1 << 20 or start <= 0:
+        return None
+    fh.seek(start)
+    block = fh.read(directory)
+    if block[:4] != b"SEFH":
+        return None
+    count = min(struct.unpack("<I", block[8:12])[0], (len(block) - 12) // 12)
+    offsets = [struct.unpack("<I", block[12 + 12 * i + 4:12 + 12 * i + 8])[0]
+               for i in range(count)]
+    return start - max(offsets) if offsets else None
 
 
 def _jpeg_has_end_after_scan(fh: BinaryIO) -> bool:
