@@ -11,7 +11,9 @@ For each clip, each round runs back to back, each in its own child process:
 and prints, per clip, the median [min–max] wall time of each, the motion pass's ratio to each
 (median [min–max] of the per-round ratios), the same ratio for CPU time (user + system of the
 child: less sensitive to other work on the machine), and the motion pass's peak memory
-(ru_maxrss of its child process).
+(ru_maxrss of its child process). "The call alone" is `analyse_video` timed inside its process,
+without starting Python and importing numpy, OpenCV and PyAV (about 0.4-0.7 s, paid once per
+worker process in the engine's pool, not per clip): it is what a clip costs the engine.
 
 Clips (generated once with ffmpeg into bench/.work/, which git ignores): 60 s at 1080p and at
 4K, H.264 without B-frames like a phone's encoder, from the corpus drone clip (karma.mp4) looped,
@@ -54,8 +56,10 @@ MOTION_CHILD = """
 import json, resource, sys, time
 from mediacheck.probe.facts import VideoFacts
 from mediacheck.probe.motion import analyse_video
+start = time.perf_counter()
 m = analyse_video(sys.argv[1], VideoFacts(), threads=int(sys.argv[2]))
 print(json.dumps({"cuts": len(m.cuts), "frames": m.frames,
+                  "call_s": time.perf_counter() - start,
                   "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 """
 SCENEDETECT_CHILD = """
@@ -125,7 +129,7 @@ def spread(values: list[float], fmt: str = "{:.2f}") -> str:
 
 
 def bench_clip(path: Path, rounds: int, threads: int, scenedetect: bool) -> dict[str, list]:
-    runs: dict[str, list] = {"ffmpeg": [], "motion": [], "scenedetect": [], "rss": [],
+    runs: dict[str, list] = {"ffmpeg": [], "motion": [], "scenedetect": [], "rss": [], "call": [],
                              "ffmpeg_cpu": [], "motion_cpu": [], "scenedetect_cpu": []}
     decode = [ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-threads",
               str(threads), "-i", str(path), "-an", "-f", "null", "-"]
@@ -137,6 +141,7 @@ def bench_clip(path: Path, rounds: int, threads: int, scenedetect: bool) -> dict
         runs["motion"].append(wall)
         runs["motion_cpu"].append(cpu)
         runs["rss"].append(json.loads(out)["rss_kb"] / 1024)
+        runs["call"].append(json.loads(out)["call_s"])
         if scenedetect:
             wall, cpu, _ = timed([sys.executable, "-c", SCENEDETECT_CHILD, str(path)])
             runs["scenedetect"].append(wall)
@@ -166,7 +171,8 @@ def main() -> int:
         print(f"  motion pass     {spread(runs['motion'])} s   peak memory "
               f"{spread(runs['rss'], '{:.0f}')} MiB")
         print(f"  motion / ffmpeg         wall {spread(ratios(runs['motion'], runs['ffmpeg']))}x"
-              f"   cpu {spread(ratios(runs['motion_cpu'], runs['ffmpeg_cpu']))}x")
+              f"   cpu {spread(ratios(runs['motion_cpu'], runs['ffmpeg_cpu']))}x"
+              f"   the call alone {spread(ratios(runs['call'], runs['ffmpeg']))}x")
         if scenedetect:
             print(f"  PySceneDetect   {spread(runs['scenedetect'])} s")
             print(f"  motion / PySceneDetect  wall "
