@@ -4,6 +4,8 @@ A check module declares `ID`, `OPTIONS` (name -> type, values come from the prof
 `MESSAGES` (its message keys), and defines `check(event, options)` that yields `Problem`s. It never
 knows its severity or wording: the engine stamps those from the profile. A check with
 `AFTER_OTHERS = True` runs last and sees which files already have errors (`photo-count`).
+`NEEDS` names the probe stages whose facts a check reads (`"pixels"`: `FileFacts.pixels`), so
+the engine runs only the stages the enabled checks need.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ CHECK_MODULES = (
     "drone",
     "submission_size",
     "duplicate",
+    "photo_sharpness",
+    "photo_exposure",
+    "shot_kinds",
+    "near_duplicate",
 )
 
 

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mediacheck.probe.pixels import PhotoPixels
+
+# What the JSON `files[]` row of a photo shows of its pixel facts (the rest stays in the cache).
+PIXEL_ROW_FIELDS = (
+    "faces", "banner", "sharpness", "edge_width", "detail", "mean_luma", "median_luma",
+    "dark_p10", "bright_p99", "clipped_white", "crushed_black", "face_luma", "background_luma",
+    "phash",
+)
+
 
 @dataclass
 class PhotoFacts:
@@ -75,6 +84,7 @@ class FileFacts:
     sha256: str | None = None
     photo: PhotoFacts | None = None
     video: VideoFacts | None = None
+    pixels: PhotoPixels | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON `files` entry: kind is photo, video or other; facts flattened beside it."""
@@ -95,6 +105,9 @@ class FileFacts:
             out.update(vars(self.video))
             size = self.video.display_size
             out["display_width"], out["display_height"] = size if size else (None, None)
+        if self.pixels is not None:
+            pixels = vars(self.pixels)
+            out.update({name: pixels[name] for name in PIXEL_ROW_FIELDS})
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -110,8 +123,10 @@ class FileFacts:
     def from_cache(cls, data: dict[str, Any]) -> FileFacts:
         data = dict(data)
         photo, video = data.pop("photo", None), data.pop("video", None)
+        pixels = data.pop("pixels", None)
         return cls(
             **data,
             photo=PhotoFacts(**photo) if photo else None,
             video=VideoFacts(**video) if video else None,
+            pixels=PhotoPixels.from_dict(pixels) if pixels else None,
         )
