@@ -211,7 +211,7 @@ def main() -> int:
     for label in LABELS:
         with open(args.shared / label.path, "rb") as fh:
             content = "heif" if label.path.lower().endswith((".heic", ".heif")) else "jpeg"
-            images[label.path] = np.asarray(decode_for_analysis(fh, content, orientation(fh)))
+            images[label.path] = np.asarray(decode_for_analysis(fh, content, orientation(fh), 800))
     with_faces = [lb for lb in LABELS if lb.faces]
     print(f"{len(with_faces)} photos with {sum(len(lb.faces) for lb in with_faces)} labelled "
           f"faces, {len(LABELS) - len(with_faces)} photos without people")

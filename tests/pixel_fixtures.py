@@ -35,9 +35,11 @@ def save(image: Image.Image, path: Path, quality: int = 90) -> Path:
     return path
 
 
-def blurred(image: Image.Image, sigma_at_analysis: float, analysis: int = 640) -> Image.Image:
+def blurred(image: Image.Image, sigma_at_analysis: float) -> Image.Image:
     """Gaussian blur given in pixels of the analysis picture (so it means the same at any size)."""
-    scale = max(image.size) / analysis
+    from mediacheck.probe.pixels import ANALYSIS_SIZE
+
+    scale = max(image.size) / ANALYSIS_SIZE
     return image.filter(ImageFilter.GaussianBlur(sigma_at_analysis * max(scale, 1.0)))
 
 
@@ -107,15 +109,19 @@ def need_shared() -> None:
 
 
 def backlit(person: Image.Image) -> Image.Image:
-    """The person as if before a bright window: the rest of the frame 2 EV brighter, the person
-    (a band from each face down to the bottom) 2.5 EV darker, the edge softened."""
+    """The people as if before a bright window: everything but them 2 EV brighter, them (each
+    head, and the body below it) 2.5 EV darker, the outline softened."""
     from mediacheck.probe.pixels import analyse_photo
 
     width, height = person.size
     mask = Image.new("L", person.size, 0)
     pen = ImageDraw.Draw(mask)
-    for x, y, w, h, _score in analyse_photo(person).faces:
-        pen.rectangle(((x - w * 0.6) * width, (y - h * 0.3) * height, (x + w * 1.6) * width,
-                       height), fill=255)
-    mask = mask.filter(ImageFilter.GaussianBlur(max(width, height) / 80))
+    faces = analyse_photo(person).faces
+    for x, y, w, h, _score in faces:
+        pen.rectangle(((x - w * 0.15) * width, (y - h * 0.35) * height,
+                       (x + w * 1.15) * width, (y + h * 1.1) * height), fill=255)
+        pen.rectangle(((x - w * 0.9) * width, (y + h * 1.05) * height,
+                       (x + w * 1.9) * width, height), fill=255)
+    softness = max(2.0, min((f[2] * width for f in faces), default=20) * 0.08)
+    mask = mask.filter(ImageFilter.GaussianBlur(softness))
     return Image.composite(exposure(person, -2.5), exposure(person, 2.0), mask)

@@ -1,6 +1,6 @@
 """`photo-sharpness` — Phụ lục 2 §1: photos of good quality, so not blurred.
 
-Judged from the picture at the analysis size (long side 640 px, what a news page shows): the
+Judged from the picture at the analysis size (long side 480 px, what a news page shows): the
 width of its sharpest edges, measured by how much they soften when blurred once more (a ratio,
 so a dim or low-contrast photo is not called blurred, and a soft background behind a sharp
 subject does not count). Edges wider than `blurred_edge_width` pixels: blurred (camera shake,

@@ -11,8 +11,9 @@ The kind comes from, in this order:
    `phatbieu`, `cancanh`, ...) found anywhere in the name, without case, diacritics or spaces,
    so "Toàn cảnh 1.jpg", "IMG_01_phatbieu.jpg" and "can canh.jpg" all count; the name wins;
 2. an estimate from the picture (`classify_shot`): a text backdrop with a face before or below
-   it is a speaker; a face taking up a good part of the frame height is a close-up; many small
-   faces, or a busy scene with no close face, is a wide shot; anything else is unknown.
+   it is a speaker; a face taking up a good part of the frame height (`closeup_min_face`) is a
+   close-up; many small faces, or a busy scene with no close face, is a wide shot; a small group
+   of fairly close faces (`closeup_group_min_face`) is a close-up too; anything else is unknown.
 A photo whose pixels could not be read (or, with no face detector installed, any photo) is
 `unknown` unless its name says. When no photo at all
 could be judged (no names, no pixels), no warning is given: the check cannot tell.
@@ -36,6 +37,7 @@ OPTIONS = {
     "speaker_words": list,
     "closeup_words": list,
     "closeup_min_face": float,
+    "closeup_group_min_face": float,
     "speaker_min_banner_score": float,
     "wide_min_faces": int,
     "wide_max_face": float,
@@ -87,6 +89,9 @@ def classify_shot(pixels: PhotoPixels | None, name: str, options: dict[str, Any]
     if len(faces) >= options["wide_min_faces"] and largest <= options["wide_max_face"]:
         return ShotKind("wide", round(min(0.9, 0.5 + 0.05 * len(faces)), 2), "many-faces",
                         {"faces": len(faces)})
+    if len(faces) >= 2 and largest >= options["closeup_group_min_face"]:
+        return ShotKind("closeup", 0.5, "group", {"faces": len(faces),
+                                                 "percent": round(largest * 100)})
     if largest <= options["wide_max_face"] and pixels.texture >= options["wide_min_texture"]:
         return ShotKind("wide", 0.4, "busy-scene",
                         {"faces": len(faces), "texture": round(pixels.texture * 100)})

@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any, BinaryIO
 
 STAGE_VERSION = 1
-ANALYSIS_SIZE = 640
+ANALYSIS_SIZE = 480
 """Long side, in pixels, of the picture every figure is measured on."""
 
 # EXIF orientation -> the PIL transpose that shows the picture upright.
@@ -74,7 +74,7 @@ class PhotoPixels:
     clipped_white: float = 0.0   # share of pixels at 250+ on every channel
     crushed_black: float = 0.0   # share of pixels at 5- in luma
     face_luma: float | None = None        # median luma inside the faces
-    background_luma: float | None = None  # median luma of the rest of the frame
+    background_luma: float | None = None  # median luma right behind the heads
     # people
     face_detector: str = ""      # "yunet"; "" when no detector was available (faces unknown)
     faces: list[list[float]] = field(default_factory=list)
@@ -282,7 +282,7 @@ def _gradient(g: Any) -> Any:
 
 FACE_MODEL = "face_detection_yunet_2023mar_int8bq.onnx"
 FACE_MODEL_SHA256 = "49f000ec501fef24739071fc7e68267d32209045b6822c0c72dce1da25726f10"
-FACE_SIZE = 480             # long side the faces are looked for at
+FACE_SIZE = 480             # long side the faces are looked for at (the analysis size)
 FACE_MIN_SCORE = 0.6
 
 
@@ -354,27 +354,31 @@ def detect_faces(rgb: Any) -> list[list[float]] | None:
 
 
 def _face_light(gray: Any, pixels: PhotoPixels) -> None:
-    """Median luma of the faces (their middle part: no hair, no background) and of the rest of
-    the frame, for the backlit rule."""
+    """Median luma of the faces (their middle part: no hair, no background) and of what is
+    right behind the heads (beside and above each face, not below it, where the body is), for
+    the backlit rule: a window or the sky behind the people, their faces in shadow."""
     import numpy as np
 
     if not pixels.faces:
         return
     height, width = gray.shape[:2]
-    inside = np.zeros(gray.shape, bool)
+    faces = np.zeros(gray.shape, bool)
     middle = np.zeros(gray.shape, bool)
+    around = np.zeros(gray.shape, bool)
     for x, y, w, h, _score in pixels.faces:
-        x0, y0, x1, y1 = int(x * width), int(y * height), int((x + w) * width), \
-            int((y + h) * height)
-        inside[y0:y1, x0:x1] = True
-        mx, my = int(w * width * 0.2), int(h * height * 0.2)
-        middle[y0 + my:y1 - my, x0 + mx:x1 - mx] = True
-    if middle.any() and (~inside).any():
+        x0, y0 = int(x * width), int(y * height)
+        x1, y1 = int((x + w) * width), int((y + h) * height)
+        fw, fh = x1 - x0, y1 - y0
+        faces[y0:y1, x0:x1] = True
+        middle[y0 + fh // 5:y1 - fh // 5, x0 + fw // 5:x1 - fw // 5] = True
+        around[max(0, y0 - fh // 2):y1, max(0, x0 - fw):x1 + fw] = True
+    around &= ~faces
+    if middle.any() and around.any():
         pixels.face_luma = float(np.median(gray[middle]))
-        pixels.background_luma = float(np.median(gray[~inside]))
+        pixels.background_luma = float(np.median(gray[around]))
 
 
-BANNER_SCALE = 400           # long side the backdrop is looked for at
+BANNER_SCALE = 320           # long side the backdrop is looked for at
 BANNER_MIN_SATURATION = 80   # HSV saturation, 0-255
 BANNER_MIN_VALUE = 50
 BANNER_MIN_AREA = 0.03       # share of the frame
