@@ -81,7 +81,7 @@ def speaker_before_banner(person: Image.Image, size: tuple[int, int] = (1600, 12
 def facts_for(path: Path, rel: str | None = None) -> FileFacts:
     """The real facts of a photo file: its metadata probe and its pixel stage."""
     from mediacheck.probe.photo import probe_photo
-    from mediacheck.probe.pixels import PixelsUnreadable, analyse_photo, decode_for_analysis
+    from mediacheck.probe.pixels import PixelsUnreadable, photo_pixels
     from mediacheck.probe.sniff import sniff
 
     size = path.stat().st_size
@@ -91,7 +91,7 @@ def facts_for(path: Path, rel: str | None = None) -> FileFacts:
         facts = FileFacts(path=rel or path.name, kind="photo", size=size, content=content,
                           photo=photo)
         try:
-            facts.pixels = analyse_photo(decode_for_analysis(fh, content, photo.orientation))
+            facts.pixels = photo_pixels(fh, content, photo.orientation)
         except PixelsUnreadable:
             facts.pixels = None
     return facts

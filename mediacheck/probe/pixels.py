@@ -173,6 +173,12 @@ def _register_heif() -> None:
     pillow_heif.register_heif_opener()
 
 
+def photo_pixels(fh: BinaryIO, content: str, orientation: int | None) -> PhotoPixels:
+    """The whole stage for one photo: decode small, then analyse. Raises `PixelsUnreadable`.
+    (A caller that also wants the thumbnail calls the two steps itself and keeps the image.)"""
+    return analyse_photo(decode_for_analysis(fh, content, orientation))
+
+
 # ---------------------------------------------------------------------------------------------
 # Analysis
 
