@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mediacheck.engine import check_event  # noqa: E402
+from mediacheck.engine import RunOptions, iter_results  # noqa: E402
 from mediacheck.fix.apply import same_filesystem  # noqa: E402
 from mediacheck.fix.ffmpeg import ffmpeg_exe, transcode_command  # noqa: E402
 from mediacheck.fix.plan import build_plan  # noqa: E402
@@ -37,7 +37,7 @@ def bare_command(event_dir: Path, dst: Path) -> list[str]:
     """The exact ffmpeg command `fix` builds for the clip, from the same plan."""
     profile = load_profile()
     [event], _ = find_submissions([event_dir], profile)
-    result = check_event(event, profile, "en")
+    result = next(iter_results([event], profile, RunOptions(lang="en", pixels=False)))
     plan = build_plan(event, result, NAME, profile.fix,
                       same_filesystem=same_filesystem(event_dir, dst))
     [action] = [a for a in plan.actions if a.action == "transcode"]

@@ -67,7 +67,12 @@ def _common_options(func: Any) -> Any:
 @click.option("--activity", default=None, help=help_text("help_activity"))
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help=help_text("help_jobs"))
-@click.option("--cache", "cache_path", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--quick/--no-quick", default=None, help=help_text("help_quick"))
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help=help_text("help_scheduler"))
+@click.option("--path-map", "path_map", multiple=True, metavar="CLIENT=WORKER",
+              help=help_text("help_path_map"))
+@click.option("--cache", "cache_path", type=click.Path(path_type=Path),
               default=None, help=help_text("help_cache"))
 @click.option("--no-cache", is_flag=True, default=False, help=help_text("help_no_cache"))
 @click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default=None,
@@ -90,7 +95,8 @@ def _settings(paths: tuple[Path, ...], options: dict[str, Any]) -> dict[str, Any
 
     cli_values = {key: options[key] for key in (
         "fmt", "lang", "rules", "strict", "quiet", "output", "summary_csv", "units", "activity",
-        "jobs", "fail_on")}
+        "jobs", "fail_on", "quick", "scheduler")}
+    cli_values["path_map"] = list(options["path_map"]) or None
     cli_values["format"] = cli_values.pop("fmt")
     cli_values["cache"] = False if options["no_cache"] else options["cache_path"]
     lang = resolve_lang(options["lang"])
@@ -115,7 +121,7 @@ def _settings(paths: tuple[Path, ...], options: dict[str, Any]) -> dict[str, Any
 
 def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, Any]) -> Any:
     from mediacheck.cache import FactCache
-    from mediacheck.engine import run
+    from mediacheck.engine import RunOptions, run
     from mediacheck.units import UnitsError, load_units
 
     lang = settings["lang"]
@@ -125,19 +131,33 @@ def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, A
         click.echo(t("units_error", lang, path=exc.path, reason=exc.reason), err=True)
         sys.exit(EXIT_ERROR)
     cache = None if settings.get("cache") is False else FactCache(settings.get("cache"))
+    jobs = settings.get("jobs")
     try:
-        with _progress(lang) as (on_start, on_file):
-            report = run(list(paths), profile, lang, strict=settings["strict"],
-                         now=settings["now"], on_start=on_start, on_file=on_file,
-                         thumbnails=settings["format"] == "html", units=units,
-                         activity=settings.get("activity"), jobs=settings.get("jobs"),
-                         cache=cache, keep_facts=settings["format"] in FACT_FORMATS)
+        with ProgressBar(lang) as (on_start, on_file):
+            options = RunOptions(
+                lang=lang, strict=settings["strict"], now=settings["now"], on_start=on_start,
+                on_file=on_file, thumbnails=settings["format"] == "html", units=units,
+                activity=settings.get("activity"), jobs=jobs, io_threads=jobs or 1,
+                cache=cache, keep_facts=settings["format"] in FACT_FORMATS,
+                pixels=False if settings.get("quick") else None,
+                scheduler=settings.get("scheduler"), path_map=_path_map(settings, lang))
+            report = run(list(paths), profile, options)
     finally:
         if cache is not None:
             cache.close()
     if cache is not None and cache.problem:
         click.echo(t("cache_problem", lang, path=str(cache.path), reason=cache.problem), err=True)
     return report
+
+
+def _path_map(settings: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...]:
+    from mediacheck.cluster import parse_path_map
+
+    try:
+        return parse_path_map(settings.get("path_map") or [])
+    except ValueError as exc:
+        raise click.BadParameter(t("bad_path_map", lang, item=str(exc)),
+                                 param_hint="--path-map") from exc
 
 
 def _write_reports(report: Any, settings: dict[str, Any]) -> None:
@@ -228,7 +248,7 @@ def _load_profile_or_exit(rules: str | None, lang: str) -> Any:
         sys.exit(EXIT_ERROR)
 
 
-class _progress:
+class ProgressBar:
     """A progress bar on stderr, only on a terminal and only when there is enough to do."""
 
     def __init__(self, lang: str) -> None:

@@ -129,6 +129,10 @@ def validate(raw: dict[str, Any], file: Path) -> dict[str, Any]:
             settings[key] = KEYS[key](value, file.parent)
         except ValueError as exc:
             raise ConfigError(file, spelled, str(exc)) from exc
+    if "analysis" in settings:  # [analysis] pixels = false is the file's way to say --quick
+        if "quick" in settings:
+            raise ConfigError(file, "analysis", "given twice (also as 'quick')")
+        settings["quick"] = not settings.pop("analysis")["pixels"]
     return settings
 
 
@@ -191,6 +195,19 @@ def _cache(value: Any, base: Path) -> Path | bool:
     return _path(value, base)
 
 
+def _analysis(value: Any, base: Path) -> dict[str, bool]:
+    """The `[analysis]` table, as in a rules profile: only `pixels = true|false`."""
+    if not isinstance(value, dict) or set(value) - {"pixels"}:
+        raise ValueError("must be a table with only the key 'pixels'")
+    return {"pixels": _bool(value.get("pixels", True), base)}
+
+
+def _path_map(value: Any, base: Path) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and "=" in v for v in value):
+        raise ValueError("must be a list of \"CLIENT=WORKER\" strings")
+    return value
+
+
 def _shown(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"
 
@@ -208,4 +225,8 @@ KEYS: dict[str, Validator] = {
     "strict": _bool,
     "cache": _cache,
     "quiet": _bool,
+    "quick": _bool,
+    "scheduler": _text,
+    "path_map": _path_map,
+    "analysis": _analysis,
 }

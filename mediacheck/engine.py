@@ -1,31 +1,58 @@
-"""Run the checks over submissions: probe each file once, run every enabled check, and stamp
-each problem with its check ID, the severity the profile gives it, and its wording.
+"""Run the checks over submissions: gather the facts each enabled check needs (probe stages, via
+`mediacheck.pipeline`), run every enabled check, and stamp each problem with its check ID, the
+severity the profile gives it, and its wording.
 
 Checks never know their severity or words (that is policy, in the profile), and an exception in
-a check becomes an error finding for the folder instead of a crash.
+a check becomes an error finding for the folder instead of a crash. There is one path from paths
+to results (`run` -> `iter_results`), used by the command line, `fix` and the web pages alike.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from mediacheck import __version__
-from mediacheck.checks import REGISTRY, EventFacts, Problem
+from mediacheck.checks import REGISTRY, EventFacts, Problem, needs
 from mediacheck.checks.folder_name import split_name
 from mediacheck.i18n import render, t
-from mediacheck.probe import FileFacts, probe
+from mediacheck.pipeline import Cache, OnFile, ProbeFn, Prober, ProbeSettings
+from mediacheck.probe import FileFacts
+from mediacheck.probe.stages import STAGES
 from mediacheck.profile import CheckConfig, Profile
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
-from mediacheck.scan import EventFolder, MediaFile, ScanProblem, find_submissions
+from mediacheck.scan import EventFolder, ScanProblem, find_submissions
 
-ProbeFn = Callable[[MediaFile], FileFacts]
-OnFile = Callable[[MediaFile], None]
+
+@dataclass
+class RunOptions:
+    """How to run a check, apart from the profile (which says what to check).
+
+    `pixels` None means the profile decides (`[analysis] pixels`); `jobs` is the number of
+    processes for the CPU-bound stages (default: every core); `io_threads` reads headers on
+    that many threads (default 1: inline, fastest on a local disk)."""
+
+    lang: str = "vi"
+    strict: bool = False
+    now: datetime | None = None
+    pixels: bool | None = None
+    thumbnails: bool = False
+    keep_facts: bool = True
+    jobs: int | None = None
+    io_threads: int = 1
+    cache: Cache | None = None
+    on_start: Callable[[int], None] | None = None
+    on_file: OnFile | None = None
+    probe_fn: ProbeFn | None = None
+    units: list[str] | None = None
+    activity: str | None = None
+    executor: Any = None
+    scheduler: str | None = None
+    path_map: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    on_note: Callable[[str, dict[str, Any]], None] | None = None
 
 
 def stamp(config: CheckConfig, problem: Problem, lang: str) -> Finding:
@@ -43,9 +70,32 @@ def stamp(config: CheckConfig, problem: Problem, lang: str) -> Finding:
     )
 
 
-def run_checks(event: EventFacts, profile: Profile, lang: str) -> list[Finding]:
-    """All enabled checks over one submission; `AFTER_OTHERS` checks see earlier errors."""
-    configs = profile.enabled_checks()
+def pixels_on(profile: Profile, options: RunOptions) -> bool:
+    return profile.analysis.get("pixels", True) if options.pixels is None else options.pixels
+
+
+def wanted_stages(profile: Profile, options: RunOptions) -> tuple[str, ...]:
+    """The union of the stages the enabled checks need (and the report: previews), minus the
+    pixel stages when they are switched off (`--quick`)."""
+    names = {"meta"}
+    for config in profile.enabled_checks():
+        names.update(needs(REGISTRY[config.id]))
+    if options.thumbnails:
+        names.add("thumbnail")
+    if not pixels_on(profile, options):
+        names = {n for n in names if not STAGES[n].pixel}
+    return tuple(s.name for s in STAGES.ordered(names))
+
+
+def runnable_checks(profile: Profile, stages: Iterable[str]) -> list[CheckConfig]:
+    """Enabled checks whose every stage is computed: a check without its facts is not run
+    (rather than run on missing facts and mistaken for a pass)."""
+    have = set(stages)
+    return [c for c in profile.enabled_checks() if set(needs(REGISTRY[c.id])) <= have]
+
+
+def run_checks(event: EventFacts, configs: list[CheckConfig], lang: str) -> list[Finding]:
+    """These checks over one submission; `AFTER_OTHERS` checks see earlier errors."""
     early = [c for c in configs if not getattr(REGISTRY[c.id], "AFTER_OTHERS", False)]
     late = [c for c in configs if getattr(REGISTRY[c.id], "AFTER_OTHERS", False)]
     findings = [f for c in early for f in _run_one(c, event, lang)]
@@ -73,69 +123,21 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
                                            f.check, f.message))
 
 
-def add_content_hashes(files: list[MediaFile], facts: list[FileFacts]) -> None:
-    """Hash only files whose size another file shares: duplicates need equal sizes first."""
-    by_size: dict[int, list[int]] = defaultdict(list)
-    for index, fact in enumerate(facts):
-        if fact.size > 0 and not fact.unreadable and fact.kind in ("photo", "video"):
-            by_size[fact.size].append(index)
-    for indexes in by_size.values():
-        if len(indexes) < 2:
-            continue
-        for index in indexes:
-            if facts[index].sha256 is None:
-                facts[index].sha256 = _sha256(files[index])
-
-
-def _sha256(media: MediaFile) -> str | None:
-    digest = hashlib.sha256()
-    try:
-        with media.open() as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-    except Exception:  # noqa: BLE001 - a member of a damaged ZIP fails its CRC here
-        return None
-    return digest.hexdigest()
-
-
-def check_event(
-    event: EventFolder,
-    profile: Profile,
-    lang: str,
-    *,
-    strict: bool = False,
-    now: datetime | None = None,
-    probe_fn: ProbeFn = probe,
-    on_file: OnFile | None = None,
-    thumbnails: bool = False,
-    facts: list[FileFacts] | None = None,
-    keep_facts: bool = True,
-) -> SubmissionResult:
-    """Probe the files of one event folder (unless `facts` are given), run the checks, and give
-    its verdict."""
-    if facts is None:
-        facts = []
-        for media in event.files:
-            facts.append(probe_fn(media))
-            if on_file is not None:
-                on_file(media)
-        add_content_hashes(event.files, facts)
+def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckConfig],
+              options: RunOptions) -> SubmissionResult:
+    """One submission's verdict from its files' facts."""
     event_facts = EventFacts(
         name=event.name, files=facts, subfolders=event.subfolders,
-        scan_problems=event.problems, now=now or datetime.now(),
+        scan_problems=event.problems, now=options.now or datetime.now(),
     )
     unit, activity = split_name(event.name)
-    files = [f.to_dict() if keep_facts else f.summary() for f in facts]
-    if thumbnails:
-        from mediacheck.thumbnails import thumbnail_data_uri
-
-        for media, fact, row in zip(event.files, facts, files, strict=True):
-            row["thumbnail"] = thumbnail_data_uri(media, fact)
+    files = [f.to_dict() if options.keep_facts else f.summary() for f in facts]
+    if options.thumbnails:
+        for fact, row in zip(facts, files, strict=True):
+            row["thumbnail"] = fact.thumbnail
     return SubmissionResult(
-        path=event.path, unit=unit, activity=activity,
-        files=files,
-        findings=run_checks(event_facts, profile, lang),
-        strict=strict,
+        path=event.path, unit=unit, activity=activity, files=files,
+        findings=run_checks(event_facts, configs, options.lang), strict=options.strict,
     )
 
 
@@ -160,6 +162,14 @@ def scan_problem_finding(problem: ScanProblem, lang: str) -> Finding:
                    "" if hint == hint_key else hint, {"reason": problem.reason})
 
 
+def run_note(key: str, params: dict[str, Any], lang: str) -> Finding:
+    """Something about the run itself worth saying (the cluster went away and the rest ran
+    here): a warning on the report, never a reason to fail it."""
+    hint = t(f"{key}_hint", lang, **params)
+    return Finding("run", key, Severity.WARNING, None, t(key, lang, **params),
+                   "" if hint == f"{key}_hint" else hint, {"key": key, **params})
+
+
 def discover(paths: list[Path], profile: Profile, lang: str
              ) -> tuple[list[EventFolder], list[Finding]]:
     """The submissions under `paths` and the run-level problems met while finding them."""
@@ -167,181 +177,59 @@ def discover(paths: list[Path], profile: Profile, lang: str
     return submissions, [scan_problem_finding(p, lang) for p in problems]
 
 
-class Cache(Protocol):
-    """What the engine needs of a facts cache (mediacheck.cache): facts, never verdicts.
-
-    A ZIP member has no path of its own, so it is named by `key` (its `origin`,
-    `archive.zip!member`); a file on disk is named by its path and `key` is not passed."""
-
-    def get(self, media: MediaFile, **key: str) -> FileFacts | None: ...
-
-    def put(self, media: MediaFile, facts: FileFacts, **key: str) -> None: ...
-
-
-def _cache_key(media: MediaFile) -> dict[str, str]:
-    return {"key": media.origin} if media.fs_path is None and media.origin else {}
-
-
-def default_jobs() -> int:
-    """One: on local disks the serial loop is fastest (see `_probe_pool`). `--jobs N` helps
-    where each read waits on the network (a mapped shared drive) and threads overlap the waits."""
-    return 1
-
-
-def iter_results(
-    submissions: Iterable[EventFolder],
-    profile: Profile,
-    lang: str,
-    *,
-    strict: bool = False,
-    now: datetime | None = None,
-    on_file: OnFile | None = None,
-    probe_fn: ProbeFn = probe,
-    thumbnails: bool = False,
-    jobs: int | None = None,
-    cache: Cache | None = None,
-    keep_facts: bool = True,
-) -> Iterator[SubmissionResult]:
+def iter_results(submissions: Iterable[EventFolder], profile: Profile,
+                 options: RunOptions) -> Iterator[SubmissionResult]:
     """Yield each submission's result, in the order given, as soon as it is ready.
 
-    Files are probed by a pool of `jobs` threads (default: 1, inline), with a bounded look-ahead
-    over the following submissions so small submissions still keep every worker busy while
-    memory stays flat in the number of submissions. Threads, not processes: PyAV, Pillow and
-    file reads release the GIL for most of a probe, ZIP members and test probes need no
-    pickling, and a process pool measured no faster (see `_probe_pool`). `on_file` and the
-    cache are called from this thread only, in file order. Without `keep_facts` a result keeps
-    only each file's path, kind and size (enough for the text, CSV and CI reports), so a run
-    over thousands of submissions holds their findings, not their metadata.
+    The facts come from the stages the enabled checks need (`wanted_stages`), through the
+    cache and the pools of `mediacheck.pipeline`. Without `keep_facts` a result keeps only each
+    file's path, kind and size (enough for the text, CSV and CI reports), so a run over
+    thousands of submissions holds their findings, not their metadata.
     """
-    workers = max(1, jobs or default_jobs())
-    with _probe_pool(workers) as pool:
-        for event, facts in _probed(submissions, pool, workers, probe_fn, on_file, cache):
+    stages = wanted_stages(profile, options)
+    configs = runnable_checks(profile, stages)
+    expected = None
+    if isinstance(submissions, list):
+        kinds = [m.kind for s in submissions for m in s.files]
+        expected = (kinds.count("photo"), kinds.count("video"))
+    settings = ProbeSettings(stages=stages, jobs=options.jobs, io_threads=options.io_threads,
+                             cache=options.cache, probe_fn=options.probe_fn,
+                             on_file=options.on_file, executor=options.executor,
+                             scheduler=options.scheduler, path_map=options.path_map,
+                             on_note=options.on_note, expected=expected)
+    with Prober(settings) as prober:
+        for event, facts in prober.probed(submissions):
             try:
-                yield check_event(event, profile, lang, strict=strict, now=now,
-                                  thumbnails=thumbnails, facts=facts, keep_facts=keep_facts)
+                yield result_of(event, facts, configs, options)
             finally:
                 event.release()
 
 
-def _probe_pool(workers: int) -> Any:
-    """A thread pool, or an inline runner for one job (no thread hand-off at all).
-
-    Measured on an idle 2-core machine, whole run, local disk: bench/ "event" (300 JPEGs + 50
-    MP4) jobs=1 0.29 s, 2 threads 0.32 s, 4 threads 0.33 s; "district" (3,000 files) 1.22 /
-    1.51 / 1.49 s, also after dropping the page cache (1.37 vs 1.70 s). EXIF parsing is pure
-    Python and holds the GIL, so threads only add hand-off costs; processes were no faster
-    either (start-up and pickling facts back cost what the second core saves) and cannot read
-    ZIP members without reopening every archive. Under heavy load from other programs, or on a
-    network drive, threads did help (4 threads 0.31 vs 0.44 s at load 9): hence `--jobs`.
-    """
-    if workers == 1:
-        return _Inline()
-    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe")
-
-
-class _Inline:
-    """The executor interface, running each call at once: jobs=1 is the plain serial loop."""
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
-        future: Future = Future()
-        future.set_result(fn(*args))
-        return future
-
-    def __enter__(self) -> _Inline:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
-
-
-def _probed(
-    submissions: Iterable[EventFolder], pool: Any, workers: int, probe_fn: ProbeFn,
-    on_file: OnFile | None, cache: Cache | None,
-) -> Iterator[tuple[EventFolder, list[FileFacts]]]:
-    """(submission, facts of its files) in order; later submissions are probed meanwhile."""
-    ahead = max(16, workers * 8)
-    pending: deque[tuple[EventFolder, list[tuple[Future, bool]]]] = deque()
-    in_flight = 0
-    events = iter(submissions)
-    try:
-        while True:
-            while in_flight < ahead and (event := next(events, None)) is not None:
-                futures = [_submit(pool, probe_fn, media, cache) for media in event.files]
-                pending.append((event, futures))
-                in_flight += len(futures) or 1
-            if not pending:
-                return
-            event, futures = pending.popleft()
-            in_flight -= len(futures) or 1
-            yield event, _collect(event, futures, on_file, cache)
-    finally:
-        for event, futures in pending:
-            for future, _cached in futures:
-                future.cancel()
-            event.release()
-
-
-def _submit(pool: Any, probe_fn: ProbeFn, media: MediaFile,
-            cache: Cache | None) -> tuple[Future, bool]:
-    facts = cache.get(media, **_cache_key(media)) if cache is not None else None
-    if facts is not None:
-        done: Future = Future()
-        done.set_result(facts)
-        return done, True
-    return pool.submit(probe_fn, media), False
-
-
-def _collect(event: EventFolder, futures: list[tuple[Future, bool]], on_file: OnFile | None,
-             cache: Cache | None) -> list[FileFacts]:
-    facts = []
-    for media, (future, _cached) in zip(event.files, futures, strict=True):
-        facts.append(future.result())
-        if on_file is not None:
-            on_file(media)
-    add_content_hashes(event.files, facts)
-    if cache is not None:
-        for media, fact, (_future, cached) in zip(event.files, facts, futures, strict=True):
-            if not cached:
-                cache.put(media, fact, **_cache_key(media))
-    return facts
-
-
-def run(
-    paths: list[Path],
-    profile: Profile,
-    lang: str,
-    *,
-    strict: bool = False,
-    now: datetime | None = None,
-    on_start: Callable[[int], None] | None = None,
-    on_file: OnFile | None = None,
-    probe_fn: ProbeFn = probe,
-    thumbnails: bool = False,
-    jobs: int | None = None,
-    cache: Cache | None = None,
-    units: list[str] | None = None,
-    activity: str | None = None,
-    keep_facts: bool = True,
-) -> Report:
+def run(paths: list[Path], profile: Profile, options: RunOptions | None = None) -> Report:
     """Check every submission under `paths` and gather the report.
 
     With `units` (the office's list), the report also says which units have not submitted
     for `activity` (or for each activity seen) and which submissions name a unit not listed.
     """
+    options = options or RunOptions()
+    lang = options.lang
     submissions, problems = discover(paths, profile, lang)
-    if on_start is not None:
-        on_start(sum(len(s.files) for s in submissions))
+    if options.on_start is not None:
+        options.on_start(sum(len(s.files) for s in submissions))
     report = Report(profile=profile.name, tool_version=__version__, lang=lang)
     report.problems = problems
-    report.submissions.extend(iter_results(
-        submissions, profile, lang, strict=strict, now=now, on_file=on_file,
-        probe_fn=probe_fn, thumbnails=thumbnails, jobs=jobs, cache=cache,
-        keep_facts=keep_facts))
-    if units is not None:
+    if options.on_note is None:
+        options = replace(options, on_note=lambda key, params: report.problems.append(
+            run_note(key, params, lang)))
+    report.checks = [{"id": c.id, "description": c.description}
+                     for c in runnable_checks(profile, wanted_stages(profile, options))]
+    report.submissions.extend(iter_results(submissions, profile, options))
+    if options.units is not None:
         from mediacheck.units import compare_units
 
         ignored = profile.checks["folder-name"].options.get("ignored_leading_words", [])
-        report.units = compare_units(units, report.submissions, activity, ignored)
+        report.units = compare_units(options.units, report.submissions, options.activity,
+                                     ignored)
     return report
 
 

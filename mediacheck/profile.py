@@ -23,7 +23,7 @@ from mediacheck.report import Severity
 LANGS = ("vi", "en")
 DEFAULT_PROFILE = "phuluc2"
 MESSAGE_FIELDS = {"vi", "en", "hint_vi", "hint_en", "severity"}
-TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix"}
+TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix", "analysis"}
 CHECK_KEYS = {"enabled", "severity", "messages", "description_vi", "description_en"}
 MEDIA_OPTIONS: dict[str, type] = {
     "photo_extensions": list,
@@ -36,6 +36,10 @@ ZIP_OPTIONS: dict[str, type] = {
     "max_ratio": float,
     "max_total_gb": float,
     "max_members": int,
+}
+# What is judged from the pixels; `--quick` (or pixels = false) checks the metadata only.
+ANALYSIS_OPTIONS: dict[str, type] = {
+    "pixels": bool,
 }
 # `mediacheck fix` settings; the table is optional: a profile used only for checking may omit it.
 FIX_OPTIONS: dict[str, type] = {
@@ -105,6 +109,7 @@ class Profile:
     zip: dict[str, float]
     checks: dict[str, CheckConfig]
     fix: dict[str, Any] = field(default_factory=dict)
+    analysis: dict[str, Any] = field(default_factory=lambda: {"pixels": True})
 
     def enabled_checks(self) -> list[CheckConfig]:
         return [c for c in self.checks.values() if c.enabled]
@@ -176,7 +181,7 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             for check_id, settings in value.items():
                 checks[check_id] = _merge_check(checks.get(check_id, {}), settings)
             merged["checks"] = checks
-        elif key in ("media", "zip", "fix") and isinstance(value, dict):
+        elif key in ("media", "zip", "fix", "analysis") and isinstance(value, dict):
             merged[key] = {**base.get(key, {}), **value}
         else:
             merged[key] = value
@@ -208,6 +213,8 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
     media = _validate_table(raw.get("media", {}), MEDIA_OPTIONS, where, "media")
     zip_limits = _validate_table(raw.get("zip", {}), ZIP_OPTIONS, where, "zip")
     fix = _validate_table(raw["fix"], FIX_OPTIONS, where, "fix") if "fix" in raw else {}
+    analysis = _validate_table(raw["analysis"], ANALYSIS_OPTIONS, where, "analysis") if (
+        "analysis" in raw) else {"pixels": True}
     checks_raw = raw.get("checks", {})
     if not isinstance(checks_raw, dict):
         raise ProfileError(where, "checks", "not-table")
@@ -228,6 +235,7 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
         zip=zip_limits,
         checks=checks,
         fix=fix,
+        analysis=analysis,
     )
 
 

@@ -105,6 +105,8 @@ class Report:
     # {"activity", "units", "missing": [{"unit", "activity"}], "unlisted": [{"unit", "path",
     # "suggestion"}]}.
     units: dict[str, Any] | None = None
+    # The checks that ran (enabled, with every fact they need): [{"id", "description": {lang}}].
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:

@@ -31,7 +31,8 @@ class MediaFile:
     """A file inside a submission, with what scanning could learn without reading it.
 
     `origin` says where the bytes live, stably across runs: the file's path, or
-    `archive.zip!member` for a file read inside a ZIP (then `fs_path` is None).
+    `archive.zip!member` for a file read inside a ZIP (then `fs_path` is None, and `zip_path`
+    and `member` say where another process can open it).
     """
 
     rel: str
@@ -43,6 +44,9 @@ class MediaFile:
     problem: str | None = None
     problem_detail: str = ""
     origin: str = ""
+    mtime_ns: int | None = None
+    zip_path: Path | None = None
+    member: str | None = None
 
     def __post_init__(self) -> None:
         if not self.origin and self.fs_path is not None:
@@ -294,7 +298,8 @@ def _media_file(entry: os.DirEntry, shown: str, profile: Profile) -> MediaFile:
             "broken-symlink" if entry.is_symlink() else _os_reason(exc))
         return MediaFile(shown, kind, 0, 0.0, _file_opener(path), path, reason,
                          exc.strerror or "")
-    media = MediaFile(shown, kind, st.st_size, st.st_mtime, _file_opener(path), path)
+    media = MediaFile(shown, kind, st.st_size, st.st_mtime, _file_opener(path), path,
+                      mtime_ns=st.st_mtime_ns)
     if not stat.S_ISREG(st.st_mode):
         media.problem = "not-a-file"
     elif not os.access(path, os.R_OK):

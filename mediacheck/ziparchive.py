@@ -329,7 +329,7 @@ def _media_file(entry: _Entry, profile: Profile) -> MediaFile:
     media = MediaFile(
         rel=name, kind=classify(name, profile), size=info.file_size, mtime=_mtime(info),
         opener=lambda: archive.open_member(info),
-        origin=f"{archive.path}!{info.filename}",
+        origin=f"{archive.path}!{info.filename}", zip_path=archive.path, member=info.filename,
     )
     limit = profile.zip["max_ratio"]
     if info.flag_bits & ENCRYPTED_FLAG:

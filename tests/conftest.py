@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from mediacheck.checks import EventFacts
-from mediacheck.engine import run
+from mediacheck.engine import RunOptions, run
 from mediacheck.probe.facts import FileFacts, PhotoFacts, VideoFacts
 from mediacheck.profile import Profile, load_profile
 from mediacheck.report import Finding, Report, SubmissionResult
@@ -67,7 +67,8 @@ def good_photos(folder: Path, count: int = 3, *, seed: int = 100, **kwargs: Any)
 
 def run_paths(paths: Iterable[Path], prof: Profile | None = None, lang: str = "en",
               **kwargs: Any) -> Report:
-    return run(list(paths), prof or load_profile(), lang, now=kwargs.pop("now", NOW), **kwargs)
+    options = RunOptions(lang=lang, now=kwargs.pop("now", NOW), **kwargs)
+    return run(list(paths), prof or load_profile(), options)
 
 
 def check_folder(folder: Path, prof: Profile | None = None, lang: str = "en",

@@ -17,7 +17,7 @@ from typing import Any
 
 from conftest import GOOD_SIZE, NOW
 
-from mediacheck.engine import run
+from mediacheck.engine import RunOptions, run
 from mediacheck.profile import load_profile
 from mediacheck.report import Report
 from mediacheck.samples.factory import make_photo, make_video
@@ -54,7 +54,7 @@ def build_report(root: Path, lang: str = "vi", **kwargs: Any) -> Report:
     """Check the submissions under `root` (written first if missing), with thumbnails."""
     if not root.exists():
         build_submissions(root)
-    return run([root], load_profile(), lang, now=NOW, thumbnails=True, **kwargs)
+    return run([root], load_profile(), RunOptions(lang=lang, now=NOW, thumbnails=True, **kwargs))
 
 
 @contextmanager

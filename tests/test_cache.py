@@ -3,6 +3,7 @@ cache file never stops a run, and two runs sharing one cache file leave it intac
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import sqlite3
@@ -14,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import EVENT, REPO
 
-from mediacheck import cache as cache_mod
 from mediacheck.cache import FactCache
 from mediacheck.probe import FileFacts, probe
+from mediacheck.probe.stages import STAGES
 from mediacheck.samples.factory import make_photo
 from mediacheck.scan import MediaFile
 
@@ -47,8 +48,13 @@ def count_reads(files: list[MediaFile]) -> list[str]:
     return opened
 
 
+def meta_of(facts: FileFacts) -> dict:
+    """A file's meta facts as the cache stores them."""
+    return STAGES["meta"].dump(facts)
+
+
 def facts_of(files: list[MediaFile]) -> dict[str, dict]:
-    return {m.rel: probe(m).to_cache() for m in files}
+    return {m.rel: meta_of(probe(m)) for m in files}
 
 
 @pytest.fixture
@@ -81,7 +87,7 @@ def test_unchanged_files_are_answered_without_reading_them(photos, cache_path):
         got = {m.rel: cache.get(m) for m in again}
         assert (cache.hits, cache.misses) == (3, 0)
     assert opened == []
-    assert {rel: f.to_cache() for rel, f in got.items() if f} == expected
+    assert {rel: meta_of(f) for rel, f in got.items() if f} == expected
     assert expected["IMG_0.jpg"]["photo"]["width"] == SMALL[0]
 
 
@@ -110,17 +116,26 @@ def test_size_change_is_a_miss_even_with_the_old_time(photos, cache_path):
         assert cache.get(media) is None
 
 
-@pytest.mark.parametrize("attribute, value", [("FACTS_VERSION", 10_000), ("__version__", "99.0")])
-def test_new_probe_or_program_version_is_a_miss(photos, cache_path, monkeypatch, attribute,
-                                                value):
+def test_a_stage_whose_version_changed_is_a_miss(photos, cache_path, monkeypatch):
     files = scanned(photos)
     fill(cache_path, files)
-    monkeypatch.setattr(cache_mod, attribute, value)
+    meta = STAGES["meta"]
+    monkeypatch.setitem(STAGES.stages, "meta", dataclasses.replace(meta, version=meta.version + 1))
     with FactCache(cache_path) as cache:
         assert [cache.get(m) for m in files] == [None, None, None]
         cache.put(files[0], probe(files[0]))  # the new version replaces the old entry
     with FactCache(cache_path) as cache:
         assert cache.get(files[0]) is not None
+
+
+def test_a_stage_version_follows_its_source_code():
+    """Editing a stage's code changes its tag (so its cache entries stop matching) without a
+    version bump; the other stages keep theirs."""
+    meta = STAGES["meta"]
+    edited = dataclasses.replace(meta, modules=(*meta.modules, "mediacheck.thumbnails"))
+    assert edited.version_tag() != meta.version_tag()
+    assert edited.version_tag().split(".")[0] == meta.version_tag().split(".")[0]
+    assert STAGES["sha256"].version_tag() == STAGES["sha256"].version_tag()
 
 
 def test_other_kind_is_a_miss(photos, cache_path):
@@ -158,25 +173,43 @@ def test_corrupt_facts_are_kept_until_the_file_changes(tmp_path, cache_path):
     assert facts is not None and facts.unreadable == "not-media"
 
 
-def test_moved_folder_is_found_again_by_fingerprint(photos, cache_path, tmp_path):
-    expected = facts_of(scanned(photos))
-    fill(cache_path, scanned(photos))
+def test_moved_folder_keeps_its_expensive_stages(photos, cache_path, tmp_path):
+    """A renamed or moved folder keeps modification times: its headers are read again (cheap),
+    and the stages that decode pictures are taken over from the old path."""
+    files = scanned(photos)
+    with FactCache(cache_path) as cache:
+        for media in files:
+            facts = probe(media)
+            facts.thumbnail = f"preview of {media.rel}"
+            facts.stages.add("thumbnail")
+            cache.put(media, facts)
     moved = tmp_path / "archive" / "2023" / EVENT
     moved.parent.mkdir(parents=True)
-    photos.rename(moved)  # a rename keeps modification times
+    photos.rename(moved)
 
     files = scanned(moved)
-    opened = count_reads(files)
     with FactCache(cache_path) as cache:
-        got = {m.rel: cache.get(m) for m in files}
-    assert {rel: f.to_cache() for rel, f in got.items() if f} == expected
-    assert sorted(opened) == ["IMG_0.jpg", "IMG_1.jpg", "IMG_2.jpg"]  # one fingerprint read each
+        assert all(cache.get(m, stages=("meta", "thumbnail")) is None for m in files)
+        adopted = {}
+        for media in files:
+            facts = probe(media)
+            assert cache.adopt_moved(media, facts, stages=("meta", "thumbnail")) == {"thumbnail"}
+            adopted[media.rel] = facts.thumbnail
+    assert adopted == {m.rel: f"preview of {m.rel}" for m in files}
 
-    files = scanned(moved)  # remembered under the new path: no read at all now
-    opened = count_reads(files)
+    opened = count_reads(files := scanned(moved))  # remembered under the new path too
     with FactCache(cache_path) as cache:
-        assert all(cache.get(m) is not None for m in files)
-    assert opened == []
+        got = [cache.get(m, stages=("meta", "thumbnail")) for m in files]
+    assert opened == [] and all(g is not None and g.stages == {"meta", "thumbnail"} for g in got)
+
+
+def test_a_metadata_run_is_not_served_missing_pixel_facts(photos, cache_path):
+    """Asking for more stages than were stored gives what is stored, and says which."""
+    files = scanned(photos)
+    fill(cache_path, files)
+    with FactCache(cache_path) as cache:
+        got = cache.get(files[0], stages=("meta", "thumbnail"))
+    assert got is not None and got.stages == {"meta"} and got.thumbnail is None
 
 
 def test_same_size_and_time_with_other_content_is_a_miss(tmp_path, cache_path):
@@ -210,7 +243,7 @@ def test_zip_members_are_cached_only_under_an_explicit_key(photos, cache_path):
         assert cache.get(member) is None
         assert cache.get(zip_member(data), key="/drive/b.zip!Truong/IMG_1.jpg") is None
         hit = cache.get(zip_member(data), key="/drive/a.zip!Truong/IMG_1.jpg")
-        assert hit is not None and hit.to_cache() == facts.to_cache()
+        assert hit is not None and meta_of(hit) == meta_of(facts)
         later = zip_member(data, mtime=1693900002.0)
         assert cache.get(later, key="/drive/a.zip!Truong/IMG_1.jpg") is None
 
@@ -315,9 +348,9 @@ def test_two_processes_share_one_cache_without_corrupting_it(photos, cache_path)
     with sqlite3.connect(cache_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert conn.execute("SELECT count(*) FROM facts_v1").fetchone() == (253,)
+        assert conn.execute("SELECT count(*) FROM files_v2").fetchone() == (253,)
     files = scanned(photos)
     expected = facts_of(files)
     with FactCache(cache_path) as cache:
         got: dict[str, FileFacts | None] = {m.rel: cache.get(m) for m in files}
-    assert {rel: f.to_cache() for rel, f in got.items() if f} == expected
+    assert {rel: meta_of(f) for rel, f in got.items() if f} == expected

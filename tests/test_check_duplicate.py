@@ -7,8 +7,8 @@ from pathlib import Path
 
 from conftest import check_folder, good_photos, of
 
-from mediacheck.engine import add_content_hashes
 from mediacheck.probe import probe
+from mediacheck.probe.hashing import needing_full_hash, sampled_fingerprint
 from mediacheck.report import Severity
 from mediacheck.samples.factory import make_video
 from mediacheck.scan import find_submissions
@@ -45,12 +45,43 @@ def test_same_size_different_content_is_not_a_duplicate(event_dir: Path) -> None
     assert of(check_folder(event_dir), "duplicate") == []
 
 
-def test_only_equal_sizes_are_hashed(event_dir: Path, profile) -> None:
+def test_only_equal_sizes_with_equal_samples_are_hashed(event_dir: Path, profile) -> None:
     first, second, _third = good_photos(event_dir)
     shutil.copyfile(first, event_dir / "copy.jpg")
+    data = bytearray(first.read_bytes())
+    data[-100] ^= 0x01  # same size, different bytes near the end: the sample tells them apart
+    (event_dir / "other.jpg").write_bytes(bytes(data))
     (event,), _ = find_submissions([event_dir], profile)
     facts = [probe(m) for m in event.files]
-    add_content_hashes(event.files, facts)
-    hashed = {f.path for f in facts if f.sha256}
-    assert hashed == {first.name, "copy.jpg"}
+    wanted = needing_full_hash(facts, lambda i: sampled_fingerprint(event.files[i]))
+    assert {facts[i].path for i in wanted} == {first.name, "copy.jpg"}
     assert second.stat().st_size != first.stat().st_size
+
+
+def test_a_big_file_of_a_shared_size_is_sampled_not_read_whole(event_dir: Path) -> None:
+    """Two different videos of one size cost a few windows each, not a full read."""
+    good_photos(event_dir)
+    size = 3_000_000
+    for name, fill in (("VID_A.mp4", 1), ("VID_B.mp4", 2)):
+        (event_dir / name).write_bytes(bytes([fill]) * size)
+    from mediacheck.probe.hashing import SAMPLE_BYTES, SAMPLE_WINDOWS
+    from mediacheck.scan import MediaFile
+
+    reads: list[int] = []
+
+    class Counting(MediaFile):
+        def open(self):  # type: ignore[override]
+            fh = super().open()
+            real = fh.read
+
+            def read(n: int = -1) -> bytes:
+                data = real(n)
+                reads.append(len(data))
+                return data
+            fh.read = read  # type: ignore[method-assign]
+            return fh
+
+    media = [Counting(p.name, "video", size, 0.0, lambda p=p: p.open("rb"), p)
+             for p in sorted(event_dir.glob("VID_*.mp4"))]
+    assert sampled_fingerprint(media[0]) != sampled_fingerprint(media[1])
+    assert sum(reads) == 2 * SAMPLE_BYTES * SAMPLE_WINDOWS

@@ -119,3 +119,14 @@ def test_no_face_detector_means_no_face_verdicts(people: dict, tmp_path: Path) -
     shot = shot_kinds.classify_shot(facts.pixels, facts.path, OPTIONS)
     assert (shot.kind, shot.why_key) == ("unknown", "no-detector")
     assert list(shot_kinds.check(px.event_of(facts), OPTIONS)) == []
+
+
+def test_nothing_recognised_is_one_note_not_three_warnings(tmp_path: Path) -> None:
+    """Pictures the estimate has nothing to say about (a plain wall, a sign)."""
+    px.need_shared()
+    plain = [px.facts_for(px.CORPUS / "metadata-extractor-images" / "jpg" / name, f"IMG_{i}.jpg")
+             for i, name in enumerate(("Nokia Lumia 800.jpg", "Canon PowerShot G11.jpg"))]
+    assert {shot_kinds.classify_shot(f.pixels, f.path, OPTIONS).kind for f in plain} == {
+        "unknown"}
+    (problem,) = shot_kinds.check(px.event_of(*plain), OPTIONS)
+    assert (problem.key, problem.path, problem.params["photos"]) == ("none-recognised", None, 2)

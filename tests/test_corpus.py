@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mediacheck.engine import run
+from mediacheck.engine import RunOptions, run
 from mediacheck.profile import load_profile
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -39,7 +39,7 @@ def checked() -> tuple[dict[str, dict], dict[str, list]]:
     files: dict[str, dict] = {}
     findings: dict[str, list] = {}
     for folder in sorted({(CORPUS / row["file"]).parent for row in inventory()}):
-        report = run([folder], profile, "en", now=datetime(2024, 1, 1))
+        report = run([folder], profile, RunOptions(lang="en", now=datetime(2024, 1, 1)))
         for sub in report.submissions:
             base = folder.relative_to(CORPUS).as_posix()
             for row in sub.files:

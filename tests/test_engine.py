@@ -1,5 +1,6 @@
 """The engine: parallel probing gives the serial result in the serial order, results stream one
-submission at a time, and a facts cache is consulted before probing and filled after."""
+submission at a time, a facts cache is consulted before probing and filled after, and only the
+stages the enabled checks need are computed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import NOW, run_paths
 
-from mediacheck.engine import discover, iter_results
+from mediacheck.engine import RunOptions, discover, iter_results, wanted_stages
 from mediacheck.probe import FileFacts, probe
 from mediacheck.profile import load_profile
 from mediacheck.samples.factory import make_photo, make_video
@@ -40,12 +41,13 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_parallel_result_equals_serial(tree: Path) -> None:
-    serial = run_paths([tree], jobs=1)
-    for jobs in (2, 5):
-        parallel = run_paths([tree], jobs=jobs)
+    serial = run_paths([tree], jobs=1, thumbnails=True)
+    for jobs, threads in ((2, 1), (1, 3), (2, 5)):
+        parallel = run_paths([tree], jobs=jobs, io_threads=threads, thumbnails=True)
         assert [s.to_dict() for s in parallel.submissions] == [
             s.to_dict() for s in serial.submissions]
     assert len(serial.submissions) == 12
+    assert sum(1 for s in serial.submissions for f in s.files if f.get("thumbnail")) >= 30
     assert any(f["kind"] == "video" and f.get("width") == 160
                for s in serial.submissions if "drive.zip" in s.path for f in s.files)
 
@@ -68,14 +70,14 @@ def test_threads_really_probe_in_parallel(tree: Path) -> None:
             with lock:
                 busy[0] -= 1
 
-    run_paths([tree], jobs=4, probe_fn=slow_probe)
+    run_paths([tree], io_threads=4, probe_fn=slow_probe)
     assert peak[0] >= 2
 
 
 def test_progress_is_called_once_per_file_in_order(tree: Path) -> None:
     seen: list[str] = []
     totals: list[int] = []
-    report = run_paths([tree], jobs=3, on_start=totals.append,
+    report = run_paths([tree], io_threads=3, on_start=totals.append,
                        on_file=lambda media: seen.append(media.origin))
     events, _ = discover([tree], load_profile(), "en")
     expected = [m.origin for e in events for m in e.files]
@@ -92,8 +94,8 @@ def test_results_stream_with_a_bounded_look_ahead(tree: Path) -> None:
         return probe(media)
 
     events, _ = discover([tree], load_profile(), "en")
-    results = iter_results(events, load_profile(), "en", now=NOW, jobs=1,
-                           probe_fn=counting_probe)
+    results = iter_results(events, load_profile(),
+                           RunOptions(lang="en", now=NOW, jobs=1, probe_fn=counting_probe))
     first = next(results)
     assert first.path == events[0].path
     total = sum(len(e.files) for e in events)
@@ -102,53 +104,112 @@ def test_results_stream_with_a_bounded_look_ahead(tree: Path) -> None:
     assert len(rest) == len(events) - 1 and len(probed) == total
 
 
-class FakeCache:
-    """The cache's interface (get before probing, put after), in memory."""
+def test_cache_hit_skips_probing_and_gives_the_same_report(tree: Path, tmp_path: Path) -> None:
+    from mediacheck.cache import FactCache
 
-    def __init__(self) -> None:
-        self.store: dict[str, FileFacts] = {}
-        self.gets = 0
-        self.puts = 0
-        self.threads: set[str] = set()
-
-    def get(self, media: MediaFile, key: str | None = None) -> FileFacts | None:
-        self.gets += 1
-        self.threads.add(threading.current_thread().name)
-        return self.store.get(key or media.origin)
-
-    def put(self, media: MediaFile, facts: FileFacts, key: str | None = None) -> None:
-        self.puts += 1
-        self.threads.add(threading.current_thread().name)
-        self.store[key or media.origin] = facts
-
-
-def test_cache_hit_skips_probing_and_gives_the_same_report(tree: Path) -> None:
-    cache = FakeCache()
-    cold = run_paths([tree], jobs=2, cache=cache)
-    files = sum(len(s.files) for s in cold.submissions)
-    assert cache.gets == files and cache.puts == files
-    assert cache.threads == {threading.main_thread().name}
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        cold = run_paths([tree], io_threads=2, cache=cache, thumbnails=True)
+        files = sum(len(s.files) for s in cold.submissions)
+        assert (cache.hits, cache.misses) == (0, files)
 
     def no_probe(media: MediaFile) -> FileFacts:
         raise AssertionError(f"probed {media.rel} despite the cache")
 
-    warm = run_paths([tree], jobs=2, cache=cache, probe_fn=no_probe)
-    assert cache.puts == files
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        warm = run_paths([tree], io_threads=2, cache=cache, probe_fn=no_probe, thumbnails=True)
+        assert cache.hits == files
     assert [s.to_dict() for s in warm.submissions] == [s.to_dict() for s in cold.submissions]
-    assert any("!" in key for key in cache.store)  # ZIP members are cached by their origin
+
+
+def test_adding_a_stage_reads_no_header_again(tree: Path, tmp_path: Path) -> None:
+    """A metadata-only run fills the cache; a later HTML run computes previews only."""
+    from mediacheck.cache import FactCache
+
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        run_paths([tree], cache=cache)
+
+    def no_probe(media: MediaFile) -> FileFacts:
+        raise AssertionError(f"headers of {media.rel} read again")
+
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        report = run_paths([tree], cache=cache, probe_fn=no_probe, thumbnails=True)
+    assert any(f.get("thumbnail") for s in report.submissions for f in s.files)
+
+
+def test_hashes_computed_for_a_cached_file_are_written_back(tmp_path: Path) -> None:
+    from conftest import EVENT, good_photos
+
+    from mediacheck.cache import FactCache
+
+    folder = tmp_path / EVENT
+    first, *_ = good_photos(folder)
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        run_paths([folder], cache=cache)
+    copy = folder / f"{first.stem} - Copy.jpg"
+    copy.write_bytes(first.read_bytes())
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        report = run_paths([folder], cache=cache)
+    assert [f.path for f in report.submissions[0].findings if f.check == "duplicate"] == [
+        copy.name]
+    (event,), _ = discover([folder], load_profile(), "en")
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        stored = {m.rel: cache.get(m, stages=("meta", "sha256")) for m in event.files}
+    assert stored[first.name].sha256 == stored[copy.name].sha256 is not None
+
+
+def test_stages_follow_the_enabled_checks_and_reports(profile) -> None:
+    assert wanted_stages(profile, RunOptions()) [:2] == ("meta", "sha256")
+    assert "thumbnail" in wanted_stages(profile, RunOptions(thumbnails=True))
+    assert "thumbnail" not in wanted_stages(profile, RunOptions())
+    import dataclasses
+
+    checks = {**profile.checks, "duplicate": dataclasses.replace(profile.checks["duplicate"],
+                                                                 enabled=False)}
+    no_duplicates = dataclasses.replace(profile, checks=checks)
+    assert "sha256" not in wanted_stages(no_duplicates, RunOptions())
+
+
+def test_a_file_that_kills_its_worker_costs_only_that_file(tree: Path, monkeypatch) -> None:
+    """A decoder crash (here: a stage that kills its process on one file) is retried alone and
+    then reported as a stage error for that file; every other file gets its facts."""
+    import dataclasses
+    import os
+    import signal
+
+    from mediacheck import pipeline
+    from mediacheck.pipeline import Prober, ProbeSettings
+    from mediacheck.probe.stages import STAGES
+
+    def deadly(ref, facts, ctx):  # noqa: ANN001 - a stage's run function
+        if ref.rel == "IMG_1.jpg":
+            os.kill(os.getpid(), signal.SIGKILL)
+        facts.thumbnail = "ok"
+
+    stage = dataclasses.replace(STAGES["thumbnail"], name="deadly", run=deadly)
+    monkeypatch.setitem(STAGES.stages, "deadly", stage)
+    monkeypatch.setattr(pipeline, "MP_CONTEXT", "fork")  # workers inherit the patched registry
+    events, _ = discover([tree / "TH 01_Khaigiang", tree / "TH 02_Khaigiang"], load_profile(),
+                         "en")
+    with Prober(ProbeSettings(stages=("meta", "deadly"), jobs=2)) as prober:
+        got = [(f.path, f.stage_errors.get("deadly"), f.thumbnail)
+               for _event, facts in prober.probed(events) for f in facts]
+        assert prober.crashes == 2
+    assert [g for g in got if g[0] == "IMG_1.jpg"] == [("IMG_1.jpg", "crashed", None)] * 2
+    assert all(error is None and thumb == "ok" for path, error, thumb in got
+               if path != "IMG_1.jpg")
 
 
 def test_archives_are_closed_when_done_or_abandoned(tree: Path) -> None:
     events, _ = discover([tree / "drive.zip"], load_profile(), "en")
     (archive,) = {id(a): a for e in events for a in e.archives}.values()
     assert len(events) == 2 and archive.users == 2
-    results = iter_results(events, load_profile(), "en", now=NOW, jobs=2)
+    results = iter_results(events, load_profile(), RunOptions(lang="en", now=NOW, io_threads=2))
     next(results)
     assert archive._zip is not None  # the second submission still reads it
     results.close()
     assert archive._zip is None and archive.users == 0
     events, _ = discover([tree / "drive.zip"], load_profile(), "en")
-    assert len(list(iter_results(events, load_profile(), "en", now=NOW))) == 2
+    assert len(list(iter_results(events, load_profile(), RunOptions(lang="en", now=NOW)))) == 2
     assert all(not e.archives for e in events)
 
 
@@ -159,8 +220,9 @@ def test_without_facts_a_result_keeps_only_what_the_summary_needs(tmp_path: Path
     from mediacheck.profile import load_profile
 
     good_photos(tmp_path / EVENT)
-    full = run_engine([tmp_path], load_profile(), "en").submissions[0]
-    lean = run_engine([tmp_path], load_profile(), "en", keep_facts=False).submissions[0]
+    full = run_engine([tmp_path], load_profile(), RunOptions(lang="en")).submissions[0]
+    lean = run_engine([tmp_path], load_profile(),
+                      RunOptions(lang="en", keep_facts=False)).submissions[0]
     assert all(set(row) == {"path", "kind", "role", "size"} for row in lean.files)
     assert "make" in full.files[0]
     assert lean.kind_count("photo") == full.kind_count("photo") == 3

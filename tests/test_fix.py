@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from mediacheck.cli import main
-from mediacheck.engine import run
+from mediacheck.engine import RunOptions, run
 from mediacheck.fix.apply import STAGING_SUFFIX, TEMP_PREFIX
 from mediacheck.probe import probe
 from mediacheck.profile import load_profile
@@ -49,7 +49,7 @@ def fix(*args: str | Path) -> int:
 
 def checked(folder: Path):
     """The re-check of a folder: its single submission."""
-    report = run([folder], load_profile(), "en")
+    report = run([folder], load_profile(), RunOptions(lang="en"))
     assert len(report.submissions) == 1
     return report.submissions[0]
 

@@ -123,7 +123,8 @@ def test_perceptual_hash_survives_re_encoding_and_tells_photos_apart(tmp_path: P
 
 def test_pixels_round_trip_through_the_cache_and_show_in_the_json_row() -> None:
     facts = px.facts_for(px.PEOPLE / "two_people.jpg")
-    again = FileFacts.from_cache(json.loads(json.dumps(facts.to_cache())))
+    again = FileFacts(path=facts.path, kind="photo", size=facts.size)
+    pixels.load_stage(again, json.loads(json.dumps(pixels.dump_stage(facts))))
     assert again.pixels == facts.pixels and isinstance(again.pixels, PhotoPixels)
     row = json.loads(json.dumps(facts.to_dict()))
     assert len(row["faces"]) == 2 and row["phash"] == facts.pixels.phash
@@ -133,3 +134,31 @@ def test_pixels_round_trip_through_the_cache_and_show_in_the_json_row() -> None:
 def test_from_dict_ignores_fields_of_another_stage_version() -> None:
     data = PhotoPixels(analysed_width=10).to_dict() | {"a_future_field": 1}
     assert PhotoPixels.from_dict(data).analysed_width == 10
+
+
+class _Ref:
+    """What the stage runner hands a stage: something to open (a path or a ZIP member)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def open(self) -> io.BufferedReader:
+        return open(self.path, "rb")
+
+
+def test_the_stage_fills_the_facts_and_leaves_the_picture_for_the_thumbnail() -> None:
+    facts = px.facts_for(px.PEOPLE / "obama.jpg")
+    fresh = FileFacts(path="obama.jpg", kind="photo", size=facts.size, content="jpeg",
+                      photo=facts.photo)
+    ctx: dict[str, object] = {}
+    pixels.run_stage(_Ref(px.PEOPLE / "obama.jpg"), fresh, ctx)
+    assert fresh.pixels == facts.pixels
+    assert max(ctx["image"].size) == ANALYSIS_SIZE  # type: ignore[union-attr]
+
+
+def test_the_stage_raises_on_a_damaged_photo(tmp_path: Path) -> None:
+    broken = tmp_path / "cut.jpg"
+    broken.write_bytes((px.PEOPLE / "obama.jpg").read_bytes()[:20000])
+    facts = px.facts_for(px.PEOPLE / "obama.jpg")
+    with pytest.raises(PixelsUnreadable):
+        pixels.run_stage(_Ref(broken), facts, {})

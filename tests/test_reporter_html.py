@@ -252,4 +252,10 @@ def test_broken_files_give_no_preview_and_no_exception(tmp_path: Path) -> None:
     assert thumbnail_data_uri(media_file(text, "other"), other) is None
     missing = MediaFile(rel="gone.jpg", kind="photo", size=0, mtime=0.0,
                         opener=lambda: open(tmp_path / "gone.jpg", "rb"))  # noqa: SIM115
-    assert thumbnail_data_uri(missing, fake_photo) is None
+    # A file that cannot be read at all is not a decoder's complaint: the stage says so (the
+    # report then names the file), and it is not cached, since it may be back next run.
+    from mediacheck.probe.stages import run_stages
+
+    meta = {"content": "jpeg", "photo": {"format": "JPEG"}, "video": None}
+    (error,) = run_stages(missing, meta, ("thumbnail",)).values()
+    assert "No such file" in error["stage_error"] and error["transient"]

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from reporter_sample import FAILING, FORMULA_PHOTO, PASSING, TRICKY_PHOTO, build_report, chdir
 
-from mediacheck.engine import run
+from mediacheck.engine import RunOptions, run
 from mediacheck.profile import load_profile
 from mediacheck.report import Report
 from mediacheck.reporters import REPORTERS, get_reporter
@@ -104,7 +104,7 @@ def test_absolute_paths_become_file_uris() -> None:
 
 def test_unreadable_path_is_a_result(tmp_path: Path) -> None:
     with chdir(tmp_path):
-        report = run([Path("khong co")], load_profile(), "en")
+        report = run([Path("khong co")], load_profile(), RunOptions(lang="en"))
     log = rendered(report)
     validate(log)
     (result,) = log["runs"][0]["results"]

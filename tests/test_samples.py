@@ -122,9 +122,9 @@ def test_checking_samples_changes_nothing() -> None:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_message_is_filled_in(lang: str) -> None:
     """No {placeholder} is left in any message or hint the samples produce, in either language."""
-    from mediacheck.engine import run
+    from mediacheck.engine import RunOptions, run
     from mediacheck.profile import load_profile
 
-    report = run([SAMPLES], load_profile(), lang, now=NOW)
+    report = run([SAMPLES], load_profile(), RunOptions(lang=lang, now=NOW))
     texts = [f.message + f.hint for s in report.submissions for f in s.findings]
     assert texts and not [text for text in texts if "{" in text or "}" in text]

@@ -2,10 +2,11 @@
 
 A check module declares `ID`, `OPTIONS` (name -> type, values come from the profile) and
 `MESSAGES` (its message keys), and defines `check(event, options)` that yields `Problem`s. It never
-knows its severity or wording: the engine stamps those from the profile. A check with
-`AFTER_OTHERS = True` runs last and sees which files already have errors (`photo-count`).
-`NEEDS` names the probe stages whose facts a check reads (`"pixels"`: `FileFacts.pixels`), so
-the engine runs only the stages the enabled checks need.
+knows its severity or wording: the engine stamps those from the profile. `NEEDS` names the probe
+stages whose facts it reads (default: `("meta",)`, the headers); the engine computes the union
+over the enabled checks, and a check whose stages are switched off (`--quick`) does not run.
+A check with `AFTER_OTHERS = True` runs last and sees which files already have errors
+(`photo-count`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ class EventFacts:
 
     def videos(self) -> list[FileFacts]:
         return [f for f in self.files if f.video is not None]
+
+
+def needs(module: ModuleType) -> tuple[str, ...]:
+    """The probe stages a check reads."""
+    return tuple(getattr(module, "NEEDS", ("meta",)))
 
 
 class CheckModule(Protocol):

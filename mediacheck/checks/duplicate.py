@@ -14,6 +14,7 @@ from typing import Any
 from mediacheck.checks import EventFacts, Problem
 
 ID = "duplicate"
+NEEDS = ("meta", "sha256")
 OPTIONS: dict[str, type] = {}
 MESSAGES = ("duplicate",)
 

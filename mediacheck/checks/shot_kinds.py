@@ -44,7 +44,7 @@ OPTIONS = {
     "wide_min_texture": float,
     "min_face_score": float,
 }
-MESSAGES = ("missing-wide", "missing-speaker", "missing-closeup")
+MESSAGES = ("missing-wide", "missing-speaker", "missing-closeup", "none-recognised")
 KINDS = ("wide", "speaker", "closeup")
 UNKNOWN = "unknown"
 
@@ -139,6 +139,9 @@ def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
         return
     present = {k.kind for k in judged}
     unknown = sum(1 for k in kinds.values() if k.kind == UNKNOWN)
+    if present == {UNKNOWN}:
+        yield Problem("none-recognised", None, {"photos": len(kinds)})
+        return
     for kind in KINDS:
         if kind not in present:
             yield Problem(f"missing-{kind}", None, {

@@ -59,7 +59,6 @@ def fix_command(source: Path, unit: str | None, activity: str | None, out_dir: P
 
 
 def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None) -> int:
-    from mediacheck.engine import check_event
     from mediacheck.fix.apply import FixRefused, check_output_location, same_filesystem
     from mediacheck.fix.plan import build_plan
     from mediacheck.fix.show import print_plan
@@ -77,7 +76,7 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
     if name is None:
         return EXIT_ERROR
     output = (request["out_dir"] or source.resolve().parent) / name
-    result = check_event(event, profile, lang)
+    result = _check_event(event, profile, lang)
     plan = build_plan(event, result, name, profile.fix, heic_to_jpeg=request["heic_to_jpeg"],
                       split_scenes=request["split_scenes"],
                       same_filesystem=same_filesystem(source, output),
@@ -91,6 +90,18 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
     if not request["apply"]:
         return EXIT_PASS if plan.expected_pass else EXIT_FAIL
     return _apply(plan, output, request, profile, lang, console)
+
+
+def _check_event(event: Any, profile: Any, lang: str) -> Any:
+    """The source checked like any submission: the same path, cache and progress bar."""
+    from mediacheck.cache import FactCache
+    from mediacheck.cli import ProgressBar
+    from mediacheck.engine import RunOptions, iter_results
+
+    with FactCache() as cache, ProgressBar(lang) as (on_start, on_file):
+        on_start(len(event.files))
+        options = RunOptions(lang=lang, cache=cache, on_file=on_file)
+        return next(iter_results([event], profile, options))
 
 
 def _name_passes(name: str, profile: Any) -> bool:
@@ -196,12 +207,16 @@ def _sizes(params: dict[str, Any]) -> dict[str, Any]:
 
 def _recheck(output: Path, profile: Any, lang: str) -> bool:
     """Check the new folder exactly like a submission and print the report."""
-    from mediacheck.engine import run
+    from mediacheck.cache import FactCache
+    from mediacheck.cli import ProgressBar
+    from mediacheck.engine import RunOptions, run
     from mediacheck.reporters import get_reporter
 
     click.echo()
     click.echo(tr("recheck_title", lang, output=str(output)))
-    report = run([output], profile, lang)
+    with FactCache() as cache, ProgressBar(lang) as (on_start, on_file):
+        options = RunOptions(lang=lang, cache=cache, on_start=on_start, on_file=on_file)
+        report = run([output], profile, options)
     get_reporter("text").render(report, sys.stdout, lang=lang, color=None, quiet=False)
     return report.passed and not report.problems
 

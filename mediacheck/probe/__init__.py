@@ -16,7 +16,7 @@ TELEMETRY = re.compile(rb"GPS ?\(|\[latitude|HOME ?\(|SrtCnt|FrameCnt|F\.PRY")
 
 def probe(media: MediaFile) -> FileFacts:
     """Facts of one file. Never raises: whatever goes wrong becomes `unreadable` with a reason."""
-    facts = FileFacts(path=media.rel, kind=media.kind, size=media.size)
+    facts = FileFacts(path=media.rel, kind=media.kind, size=media.size, stages={"meta"})
     if media.problem:
         facts.unreadable, facts.unreadable_detail = media.problem, media.problem_detail
         return facts

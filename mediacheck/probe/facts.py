@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from mediacheck.probe.pixels import PhotoPixels
@@ -17,7 +17,15 @@ PIXEL_ROW_FIELDS = (
 
 @dataclass
 class PhotoFacts:
-    """What a photo's header and metadata say (sizes in pixels as stored, before rotation)."""
+    """What a photo's header and metadata say (sizes in pixels as stored, before rotation).
+
+    `datetime_original` is the capture time (ISO 8601, local) from EXIF, or, when that field is
+    empty, from the maker's own block (`datetime_source` says which: "exif", "flir",
+    "makernote"). A capture time written but not a date (all zeroes) is kept as written in
+    `datetime_original_text`. `exif_width`/`exif_height` are None when absent and 0 when
+    written as 0 (a field some program rewrote). `xmp_sizes` maps the XMP width tag
+    ("exif:PixelXDimension", "tiff:ImageWidth") to the [width, height] written there.
+    """
 
     format: str | None = None
     width: int | None = None
@@ -27,6 +35,9 @@ class PhotoFacts:
     model: str | None = None
     software: str | None = None
     datetime_original: str | None = None
+    datetime_original_text: str | None = None
+    datetime_source: str | None = None
+    modify_date: str | None = None
     exif_width: int | None = None
     exif_height: int | None = None
     orientation: int | None = None
@@ -34,7 +45,9 @@ class PhotoFacts:
     user_comment: str | None = None
     image_description: str | None = None
     xmp_creator_tool: str | None = None
+    xmp_history_agent: str | None = None
     xmp_tags: list[str] = field(default_factory=list)
+    xmp_sizes: dict[str, list[int]] = field(default_factory=dict)
     app13_resources: list[int] = field(default_factory=list)
     fbmd: bool = False
 
@@ -85,6 +98,10 @@ class FileFacts:
     photo: PhotoFacts | None = None
     video: VideoFacts | None = None
     pixels: PhotoPixels | None = None
+    thumbnail: str | None = None
+    # Which probe stages' facts are here, and the stages that failed on this file (why).
+    stages: set[str] = field(default_factory=set)
+    stage_errors: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON `files` entry: kind is photo, video or other; facts flattened beside it."""
@@ -115,18 +132,3 @@ class FileFacts:
         kind = self.kind if self.kind in ("photo", "video") else "other"
         return {"path": self.path, "kind": kind,
                 "role": self.kind, "size": self.size}
-
-    def to_cache(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_cache(cls, data: dict[str, Any]) -> FileFacts:
-        data = dict(data)
-        photo, video = data.pop("photo", None), data.pop("video", None)
-        pixels = data.pop("pixels", None)
-        return cls(
-            **data,
-            photo=PhotoFacts(**photo) if photo else None,
-            video=VideoFacts(**video) if video else None,
-            pixels=PhotoPixels.from_dict(pixels) if pixels else None,
-        )

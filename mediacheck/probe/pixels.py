@@ -106,8 +106,9 @@ def decode_for_analysis(fh: BinaryIO, content: str, orientation: int | None,
     """The photo as an upright RGB `PIL.Image` whose long side is `size` (never upscaled).
 
     JPEG: `draft` makes libjpeg decode at 1/2, 1/4 or 1/8 scale, the smallest not below `size`
-    (a 12-MP photo decodes at 1/4, about 1000 x 750). HEIC/HEIF: pillow-heif's `draft` picks an
-    embedded thumbnail when one is large enough, else the full picture is decoded; libheif
+    (a 12-MP photo decodes at 1/8, 500 x 375; an 8-MP one at 1/4). HEIC/HEIF: pillow-heif's
+    `draft` picks an embedded thumbnail when one is large enough (iPhones embed 320 px ones,
+    too small), else the full picture is decoded; libheif
     already applies the HEIF rotation, so `orientation` is ignored there (it would turn the
     picture twice). Anything that goes wrong raises `PixelsUnreadable`.
     """
@@ -177,6 +178,32 @@ def photo_pixels(fh: BinaryIO, content: str, orientation: int | None) -> PhotoPi
     """The whole stage for one photo: decode small, then analyse. Raises `PixelsUnreadable`.
     (A caller that also wants the thumbnail calls the two steps itself and keeps the image.)"""
     return analyse_photo(decode_for_analysis(fh, content, orientation))
+
+
+# ---------------------------------------------------------------------------------------------
+# The probe stage (mediacheck.probe.stages): run, dump, load
+
+
+def run_stage(ref: Any, facts: Any, ctx: dict[str, Any]) -> None:
+    """The `pixels` stage of one file (`StageRun`): a readable photo's `PhotoPixels` onto
+    `facts.pixels`, and the decoded picture into `ctx["image"]` so the thumbnail stage reuses it
+    instead of decoding the file again. `PixelsUnreadable` propagates: the stage runner records
+    it as this stage's error for the file, and the checks give that photo no pixel verdict."""
+    if facts.photo is None:
+        return
+    with ref.open() as fh:
+        image = decode_for_analysis(fh, facts.content or "", facts.photo.orientation)
+    facts.pixels = analyse_photo(image)
+    ctx["image"] = image
+
+
+def dump_stage(facts: Any) -> dict[str, Any]:
+    """The stage's facts as the cache stores them and a worker sends them back: plain JSON."""
+    return {"pixels": facts.pixels.to_dict() if facts.pixels is not None else None}
+
+
+def load_stage(facts: Any, data: dict[str, Any]) -> None:
+    facts.pixels = PhotoPixels.from_dict(data["pixels"]) if data.get("pixels") else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,11 +63,19 @@ def _header(report: Report, lang: str, title: str) -> str:
 
 
 def _problems(problems: list[Finding], lang: str) -> str:
-    if not problems:
-        return ""
-    items = "".join(f"<li>{esc(p.message)}</li>" for p in problems)
-    return (f'<section class="problems"><h2>{esc(t("report_problems_title", lang))}</h2>'
-            f"<ul>{items}</ul></section>\n")
+    """Paths that could not be read (errors), then notes about the run itself (warnings)."""
+    out = []
+    for severity, title in ((Severity.ERROR, "report_problems_title"),
+                            (Severity.WARNING, "report_notes_title")):
+        chosen = [p for p in problems if p.severity is severity]
+        if not chosen:
+            continue
+        items = "".join(f"<li>{esc(p.message)}" + (
+            f'<br><span class="hint">{esc(p.hint)}</span>' if p.hint else "") + "</li>"
+            for p in chosen)
+        out.append(f'<section class="problems {severity.value}"><h2>{esc(t(title, lang))}</h2>'
+                   f"<ul>{items}</ul></section>\n")
+    return "".join(out)
 
 
 def _summary_table(report: Report, lang: str) -> str:
@@ -306,6 +314,7 @@ header { margin-bottom: 18px; }
 section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px;
   margin: 0 0 18px; }
 section.problems { border-color: var(--err); background: var(--err-bg); color: var(--err); }
+section.problems.warning { border-color: var(--warn); background: var(--warn-bg); color: inherit; }
 .grid-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .grid-table.narrow { width: auto; min-width: 320px; }
 .grid-table th, .grid-table td { border-bottom: 1px solid var(--line); padding: 6px 10px;
