@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from mediacheck.policy import fails
+
 
 class Severity(str, Enum):
     """How much a finding matters. The profile decides it, never the check."""
@@ -66,8 +68,8 @@ class SubmissionResult:
 
     @property
     def passed(self) -> bool:
-        counts = self.counts
-        return counts["error"] == 0 and (not self.strict or counts["warning"] == 0)
+        """The verdict, by the run's policy (`strict`: warnings fail too)."""
+        return not fails(self.counts, warnings_fail=self.strict)
 
     @property
     def verdict(self) -> str:
@@ -92,6 +94,21 @@ class SubmissionResult:
         }
 
 
+@dataclass(frozen=True)
+class CheckRef:
+    """A check that ran in this report: its id and its one-line description per language.
+
+    The report carries them so that CI formats (JUnit testcases, SARIF rules) list exactly the
+    checks of the profile actually used (`--rules my-province.toml`), never a profile loaded
+    again by name."""
+
+    id: str
+    description: dict[str, str] = field(default_factory=dict)
+
+    def described(self, lang: str) -> str:
+        return self.description.get(lang) or self.description.get("en") or ""
+
+
 @dataclass
 class Report:
     """All submissions of one run, plus run-level problems (paths that could not be read)."""
@@ -101,12 +118,12 @@ class Report:
     lang: str
     submissions: list[SubmissionResult] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
-    # Set when the office's list of units was given (mediacheck.units.compare_units):
-    # {"activity", "units", "missing": [{"unit", "activity"}], "unlisted": [{"unit", "path",
-    # "suggestion"}]}.
+    # Set when the office's list of units was given (mediacheck.units.compare_units).
     units: dict[str, Any] | None = None
-    # The checks that ran (enabled, with every fact they need): [{"id", "description": {lang}}].
-    checks: list[dict[str, Any]] = field(default_factory=list)
+    # The checks that ran (enabled, with every fact they need), in profile order (engine).
+    checks: list[CheckRef] = field(default_factory=list)
+    # What fails a run (mediacheck.policy): "error", "warning" or "never".
+    fail_on: str = "error"
 
     @property
     def passed(self) -> bool:
@@ -127,6 +144,7 @@ class Report:
             "bytes": sum(s.total_bytes for s in self.submissions),
             "counts": {k: totals.get(k, 0) for k in ("error", "warning", "info")},
             "problems": [p.to_dict() for p in self.problems],
+            "fail_on": self.fail_on,
         }
 
     def to_dict(self) -> dict[str, Any]:

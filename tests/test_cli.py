@@ -160,7 +160,9 @@ def test_output_file(fmt: str, events: dict[str, Path], tmp_path: Path) -> None:
     target = tmp_path / f"report.{fmt}"
     result = invoke(str(events["bad"]), "--format", fmt, "-o", str(target), "--lang", "en")
     assert result.exit_code == 1
-    assert result.output == ""
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"Report written: {target.resolve().as_uri()}"
+    assert not [p for p in tmp_path.iterdir() if p != target]  # no temporary file left
     text = target.read_text(encoding="utf-8")
     assert ANSI not in text and "zero.jpg" in text
     if fmt == "json":

@@ -98,3 +98,19 @@ def test_hostile_blocks_never_raise(tmp_path: Path) -> None:
     looping[4:8] = (8).to_bytes(4, "little" if data[:2] == b"II" else "big")
     read_directories(bytes(looping), WANTED)
     assert read_directories(b"II*\0", WANTED) == {}
+
+
+def test_a_user_comment_of_an_odd_type_is_not_a_damaged_photo(tmp_path: Path) -> None:
+    """A program that writes UserComment as numbers leaves a readable photo, not `corrupt`."""
+    from mediacheck.probe import probe
+    from mediacheck.scan import MediaFile
+
+    photo = make_photo(tmp_path / "IMG_1.jpg", size=(320, 240), seed=1)
+    with Image.open(photo) as image:
+        exif = image.getexif()
+        exif.get_ifd(0x8769)[0x9286] = (1, 2, 3)
+        image.save(tmp_path / "IMG_2.jpg", exif=exif)
+    odd = tmp_path / "IMG_2.jpg"
+    facts = probe(MediaFile(odd.name, "photo", odd.stat().st_size, 0.0,
+                            lambda: odd.open("rb"), odd))
+    assert facts.unreadable is None and facts.photo.make

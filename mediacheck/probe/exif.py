@@ -102,11 +102,11 @@ def _directory(data: bytes, order: str, offset: int, wanted: set[int], places: f
 
 
 def _value(block: bytes, order: str, kind: int, code: str, number: int) -> Any:
-    """ASCII as text; bytes as bytes; one number as a number; several as a tuple; rationals
-    as `Ratio`s."""
+    """ASCII as text; BYTE and UNDEFINED as bytes; one number as a number; several as a
+    tuple; rationals as `Ratio`s."""
     if kind == 2:
         return block.split(b"\0", 1)[0].decode("utf-8", "replace")
-    if kind == 7 or code == "s":
+    if kind in (1, 7) or code == "s":  # BYTE and UNDEFINED stay bytes, as Pillow gives them
         return block
     if code in ("II", "ii"):
         flat = struct.unpack(order + code[0] * (2 * number), block[:8 * number])

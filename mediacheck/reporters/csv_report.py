@@ -1,10 +1,14 @@
 """CSV for the office's spreadsheet: one row per finding (`--format csv`) or one row per
-submission (`render_summary`, `--summary-csv`).
+submission (`render_summary`, `--summary-csv`); with the office's list of units, one more row
+per unit that has not submitted (verdict "CHƯA NỘP"), so the sheet is the whole picture.
 
 Written for Excel first: a UTF-8 byte order mark so Vietnamese shows without an import wizard,
 headers and verdicts in the report's language, and every text cell that Excel would read as a
 formula (= + - @, tab, carriage return) prefixed with a quote, because unit and file names come
-from strangers (CSV injection).
+from strangers (CSV injection). The column separator is `,` unless `csv_sep` says `;` (what
+Excel expects where the decimal separator is a comma, as on Vietnamese Windows) or `tab`. No
+`sep=` line is written: Excel then stops honouring the UTF-8 mark, and other programs show the
+line as data.
 """
 
 from __future__ import annotations
@@ -14,9 +18,16 @@ from typing import Any, TextIO
 
 from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, SubmissionResult
+from mediacheck.reporters import units_by_activity
+
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+OPTIONS = ("csv_sep",)
+SEPARATORS = {",": ",", ";": ";", "tab": "\t"}
 
 FINDING_COLUMNS = ("path", "unit", "activity", "verdict", "file", "check", "severity",
                    "message", "hint")
@@ -25,10 +36,11 @@ SUMMARY_COLUMNS = ("path", "unit", "activity", "photos", "videos", "size_bytes",
 
 
 def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
-           quiet: bool = False) -> None:
+           quiet: bool = False, csv_sep: str = ",") -> None:
     """One row per finding; a submission without findings still gets one row, so that every
-    submission is in the sheet. Paths that could not be read come first."""
-    writer = _writer(stream, FINDING_COLUMNS, lang)
+    submission is in the sheet. Paths that could not be read come first, units that have not
+    submitted last."""
+    writer = _writer(stream, FINDING_COLUMNS, lang, csv_sep)
     for problem in report.problems:
         writer.writerow(_finding_row(None, problem, lang))
     for sub in report.submissions:
@@ -38,11 +50,15 @@ def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = No
             writer.writerow(_clean_row(sub, lang))
         for finding in sub.findings:
             writer.writerow(_finding_row(sub, finding, lang))
+    for unit, activity in _missing(report):
+        writer.writerow(_safe_row(["", unit, activity, t("verdict_missing", lang), "", "", "",
+                                   t("units_missing_row", lang), ""]))
 
 
-def render_summary(report: Report, stream: TextIO, lang: str) -> None:
-    """One row per submission with its counts and verdict (`--summary-csv`)."""
-    writer = _writer(stream, SUMMARY_COLUMNS, lang)
+def render_summary(report: Report, stream: TextIO, lang: str, csv_sep: str = ",") -> None:
+    """One row per submission with its counts and verdict (`--summary-csv`), then one per unit
+    on the list that has not submitted (counts left empty: nothing arrived to count)."""
+    writer = _writer(stream, SUMMARY_COLUMNS, lang, csv_sep)
     for sub in report.submissions:
         counts = sub.counts
         writer.writerow(_safe_row([
@@ -50,11 +66,22 @@ def render_summary(report: Report, stream: TextIO, lang: str) -> None:
             sub.kind_count("video"), sub.total_bytes, counts["error"], counts["warning"],
             counts["info"], _verdict(sub, lang),
         ]))
+    for unit, activity in _missing(report):
+        writer.writerow(_safe_row(["", unit, activity, "", "", "", "", "", "",
+                                   t("verdict_missing", lang)]))
 
 
-def _writer(stream: TextIO, columns: tuple[str, ...], lang: str) -> Any:
+def _missing(report: Report) -> list[tuple[str, str]]:
+    """(unit, activity) of every unit on the office's list that has not submitted."""
+    if report.units is None:
+        return []
+    return [(name, entry["activity"] or "") for entry in units_by_activity(report.units)
+            for name in entry["missing"]]
+
+
+def _writer(stream: TextIO, columns: tuple[str, ...], lang: str, sep: str = ",") -> Any:
     stream.write(BOM)
-    writer = csv.writer(stream, lineterminator="\r\n")
+    writer = csv.writer(stream, delimiter=SEPARATORS.get(sep, sep), lineterminator="\r\n")
     writer.writerow([t(f"report_col_{c}", lang) for c in columns])
     return writer
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
+from mediacheck.reporters import hint_label
 from mediacheck.reporters.common import finding_location
+
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -31,7 +34,7 @@ def annotation(sub: SubmissionResult | None, finding: Finding, lang: str) -> str
     """One workflow command line for one finding."""
     message = finding.message
     if finding.hint:
-        message += f"\n{t('hint', lang)}: {finding.hint}"
+        message += f"\n{hint_label(finding.severity, lang)}: {finding.hint}"
     title = f"mediacheck {finding.check}"
     if sub is not None and sub.unit:
         title += f" ({sub.unit})"

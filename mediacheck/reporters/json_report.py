@@ -7,6 +7,9 @@ from typing import TextIO
 
 from mediacheck.report import Report
 
+NEEDS_FACTS = True  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
+
 
 def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
            quiet: bool = False) -> None:

@@ -13,9 +13,12 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
+from mediacheck.reporters import hint_label
 from mediacheck.reporters.common import check_catalog, finding_location
+
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -53,7 +56,7 @@ def _result(sub: SubmissionResult | None, finding: Finding, index: dict[str, int
             lang: str) -> dict[str, Any]:
     text = finding.message
     if finding.hint:
-        text += f" {t('hint', lang)}: {finding.hint}"
+        text += f" {hint_label(finding.severity, lang)}: {finding.hint}"
     result: dict[str, Any] = {
         "ruleId": finding.check,
         "level": LEVELS[finding.severity],

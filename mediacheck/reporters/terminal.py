@@ -18,10 +18,19 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from mediacheck.checks.folder_name import fold
-from mediacheck.i18n import t
+from mediacheck.i18n import plural, t
+from mediacheck.naming import fold
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
-from mediacheck.reporters import human_size
+from mediacheck.reporters import (
+    files_line,
+    hint_label,
+    human_size,
+    summary_line,
+    units_by_activity,
+)
+
+NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = False  # a preview of every photo and video
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 SEVERITY_ICON = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
@@ -43,7 +52,7 @@ def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = No
     for submission in shown:
         _render_submission(console, submission, lang)
     if quiet and not shown and report.submissions:
-        console.print(Text(t("quiet_all_pass", lang, count=len(report.submissions)),
+        console.print(Text(plural("quiet_all_pass", len(report.submissions), lang),
                            style="green"))
     _render_summary(console, report, lang, quiet)
     if report.units is not None:
@@ -63,8 +72,7 @@ def _render_submission(console: Console, sub: SubmissionResult, lang: str) -> No
     console.print(Text.assemble(
         (f"{t('unit', lang)}: ", "dim"), sub.unit or unknown, "  ·  ",
         (f"{t('activity', lang)}: ", "dim"), sub.activity or unknown, "  ·  ",
-        t("files_line", lang, photos=sub.kind_count("photo"), videos=sub.kind_count("video"),
-          size=human_size(sub.total_bytes)),
+        files_line(sub, lang),
     ), soft_wrap=not console.is_terminal)
     if not sub.findings:
         console.print(Text("  " + t("no_findings", lang), style="green"))
@@ -85,7 +93,9 @@ def _render_finding(console: Console, finding: Finding, lang: str) -> None:
     )
     _print_indented(console, line, 4)
     if finding.hint:
-        _print_indented(console, Text.assemble((f"→ {t('hint', lang)}: ", "dim"), finding.hint), 6)
+        # The line a teacher needs most: never dim. An info finding has nothing to fix.
+        label = hint_label(finding.severity, lang)
+        _print_indented(console, Text.assemble((f"→ {label}: ", "bold"), finding.hint), 6)
 
 
 def _print_indented(console: Console, text: Text, indent: int) -> None:
@@ -98,16 +108,12 @@ def _print_indented(console: Console, text: Text, indent: int) -> None:
 
 def _render_summary(console: Console, report: Report, lang: str, quiet: bool) -> None:
     summary = report.summary()
-    counts = summary["counts"]
     console.print()
     console.print(Rule(Text(t("summary_title", lang), style="bold"), align="left"))
     if len(report.submissions) > 1:
         console.print(_summary_table(report, lang, quiet))
     style = "bold green" if report.passed else "bold red"
-    console.print(Text(t(
-        "summary_line", lang, submissions=summary["submissions"], passed=summary["passed"],
-        failed=summary["failed"], errors=counts["error"], warnings=counts["warning"],
-        infos=counts["info"]), style=style))
+    console.print(Text(summary_line(summary, lang), style=style))
 
 
 def _summary_table(report: Report, lang: str, quiet: bool = False) -> Table:
@@ -118,7 +124,8 @@ def _summary_table(report: Report, lang: str, quiet: bool = False) -> Table:
     rows = sorted((s for s in report.submissions if not (quiet and s.passed)), key=_row_order)
     summary = report.summary()
     totals = (t("summary_total", lang, count=summary["submissions"]), "",
-              str(summary["photos"]), str(summary["videos"]), human_size(summary["bytes"]),
+              str(summary["photos"]), str(summary["videos"]),
+              human_size(summary["bytes"], lang),
               str(summary["counts"]["error"]), str(summary["counts"]["warning"]),
               t("summary_passed_of", lang, passed=summary["passed"],
                 count=summary["submissions"]))
@@ -136,7 +143,7 @@ def _summary_table(report: Report, lang: str, quiet: bool = False) -> Table:
         table.add_row(
             Text(sub.unit or sub.path.rsplit("/", 1)[-1]), Text(sub.activity or unknown),
             str(sub.kind_count("photo")), str(sub.kind_count("video")),
-            human_size(sub.total_bytes),
+            human_size(sub.total_bytes, lang),
             Text(str(counts["error"]), style="red" if counts["error"] else ""),
             Text(str(counts["warning"]), style="yellow" if counts["warning"] else ""),
             Text(verdict, style="bold green" if sub.passed else "bold red"))
@@ -148,22 +155,11 @@ def _row_order(sub: SubmissionResult) -> tuple[bool, str, str, str]:
 
 
 def _render_units(console: Console, units: dict, lang: str) -> None:
-    """Units on the office's list with no submission, then submissions not on the list."""
+    """Per activity, the units on the office's list with no submission (each activity with its
+    own count); then the submissions whose unit is not on the list."""
     console.print()
-    missing = units["missing"]
-    if not missing:
-        console.print(Text(t("units_all_submitted", lang, count=units["units"]), style="green"))
-    else:
-        console.print(Text(t("units_missing_title", lang, count=len(missing),
-                             total=units["units"]), style="bold red"))
-        table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("#", justify="right")
-        table.add_column(t("unit", lang), overflow="fold")
-        table.add_column(t("activity", lang), overflow="fold")
-        for index, row in enumerate(missing, 1):
-            table.add_row(str(index), Text(row["unit"]),
-                          Text(row["activity"] or t("units_any_activity", lang)))
-        console.print(table)
+    for entry in units_by_activity(units):
+        _render_missing(console, entry, units["units"], lang)
     if units["unlisted"]:
         console.print(Text(t("units_unlisted_title", lang, count=len(units["unlisted"])),
                            style="bold yellow"))
@@ -175,6 +171,23 @@ def _render_units(console: Console, units: dict, lang: str) -> None:
             table.add_row(Text(row["unit"] or t("unknown", lang)), Text(row["path"]),
                           Text(row["suggestion"] or "—"))
         console.print(table)
+
+
+def _render_missing(console: Console, entry: dict, total: int, lang: str) -> None:
+    activity = entry["activity"] or t("units_any_activity", lang)
+    missing = entry["missing"]
+    if not missing:
+        console.print(Text(plural("units_all_submitted", total, lang, activity=activity),
+                           style="green"))
+        return
+    console.print(Text(plural("units_missing_title", len(missing), lang, activity=activity,
+                              total=total), style="bold red"))
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column(t("unit", lang), overflow="fold")
+    for index, name in enumerate(missing, 1):
+        table.add_row(str(index), Text(name))
+    console.print(table)
 
 
 def _render_checklist(console: Console, lang: str) -> None:
