@@ -411,7 +411,7 @@ def _face_light(gray: Any, pixels: PhotoPixels) -> None:
         pixels.background_luma = float(np.median(gray[around]))
 
 
-BANNER_SCALE = 320           # long side the backdrop is looked for at
+BANNER_SCALE = 400           # long side the backdrop is looked for at
 BANNER_MIN_SATURATION = 80   # HSV saturation, 0-255
 BANNER_MIN_VALUE = 50
 BANNER_MIN_AREA = 0.03       # share of the frame
