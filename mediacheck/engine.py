@@ -124,6 +124,23 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
                                            f.check, f.message))
 
 
+def _annotate(event: EventFacts, files: list[dict[str, Any]], configs: list[CheckConfig]) -> None:
+    """What a check concludes about each file beyond findings (a photo's shot kind, from
+    `shot-kinds`'s `annotate`) joins that file's row, in every report."""
+    rows = {row["path"]: row for row in files}
+    for config in configs:
+        annotate = getattr(REGISTRY[config.id], "annotate", None)
+        if annotate is None:
+            continue
+        try:
+            extra = annotate(event, config.options)
+        except Exception:  # noqa: BLE001 - an annotation is a nicety; its check reports
+            continue
+        for path, values in extra.items():
+            if path in rows:
+                rows[path].update(values)
+
+
 def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckConfig],
               options: RunOptions) -> SubmissionResult:
     """One submission's verdict from its files' facts."""
@@ -136,6 +153,7 @@ def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckCon
     if options.thumbnails:
         for fact, row in zip(facts, files, strict=True):
             row["thumbnail"] = fact.thumbnail
+    _annotate(event_facts, files, configs)
     return SubmissionResult(
         path=event.path, unit=unit, activity=activity, files=files,
         findings=run_checks(event_facts, configs, options.lang), strict=options.strict,

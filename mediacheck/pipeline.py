@@ -23,6 +23,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as WaitTimeout
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -71,6 +72,7 @@ class ProbeSettings:
     expected: tuple[int, int] | None = None
 
 
+CLUSTER_POLL_S = 1.0
 # Below this many photos (and no video), CPU stages run inline: starting worker processes
 # costs more than they would save.
 POOL_MIN_PHOTOS = 12
@@ -332,7 +334,7 @@ class Prober:
 
         assert job.cpu is not None
         try:
-            results = job.cpu.result()
+            results = self._result(job.cpu)
         except BrokenProcessPool:
             self._replace_pool()
             results = self._alone(job)
@@ -349,6 +351,21 @@ class Prober:
         job.cpu = None
         self._in_flight.pop(id(job), None)
         self._load(job, results)
+
+    def _result(self, future: Future) -> Any:
+        """A task's result; on a cluster, waiting ends when the cluster is gone (a scheduler
+        that went away may leave its futures pending for ever)."""
+        lost = getattr(self._cpu, "lost", None)
+        if lost is None:
+            return future.result()
+        while True:
+            try:
+                return future.result(timeout=CLUSTER_POLL_S)
+            except WaitTimeout:
+                if lost():
+                    from mediacheck.cluster import ClusterUnavailable
+
+                    raise ClusterUnavailable("lost", "the scheduler does not answer") from None
 
     @staticmethod
     def _load(job: _FileJob, results: dict[str, dict[str, Any]]) -> None:
