@@ -11,10 +11,11 @@ Vietnamese by default): see mediacheck.clicklang.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -121,9 +122,7 @@ def check_command(paths: tuple[Path, ...], **options: Any) -> None:
     profile = _load_profile_or_exit(settings["rules"], lang)
     try:
         _check_output_folders(settings)
-        report = _run_with_cache(paths, profile, settings)
-        report.fail_on = settings["policy"].fail_on
-        _write_reports(report, settings)
+        report = _run_and_write(paths, profile, settings)
     except UsageProblem as exc:
         click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
@@ -177,7 +176,44 @@ def _check_output_folders(settings: dict[str, Any]) -> None:
                                  reason=t("output_no_folder", settings["lang"])))
 
 
-def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, Any]) -> Any:
+def _run_and_write(paths: tuple[Path, ...], profile: Any, settings: dict[str, Any]) -> Any:
+    """Run the check with the report written as it goes (into a temporary file renamed when
+    complete, or to standard output), and `--summary-csv` beside it. A report shown on a
+    terminal is written at the end, so it never runs through the progress bar."""
+    from mediacheck.reporters import Tee, get_reporter, reporter_options, write_report
+
+    lang, fmt = settings["lang"], settings["format"]
+    reporter = get_reporter(fmt)
+    output = settings.get("output")
+    if output is None and settings["open"]:
+        output = _new_temp_report(fmt)
+    kinds = {"lang": lang, "quiet": settings["quiet"], **reporter_options(reporter, settings)}
+    with contextlib.ExitStack() as files:
+        writers = []
+        interactive = output is None and sys.stdout.isatty()
+        if output is not None:
+            stream = files.enter_context(_report_file(output, fmt, lang))
+            writers.append(reporter.Writer(stream, color=False, **kinds))
+        elif not interactive:
+            writers.append(reporter.Writer(sys.stdout, color=settings["color"], **kinds))
+        if settings.get("summary_csv"):
+            from mediacheck.reporters.csv_report import SummaryWriter
+
+            stream = files.enter_context(_report_file(settings["summary_csv"], "csv", lang))
+            writers.append(SummaryWriter(stream, lang=lang, **reporter_options(
+                get_reporter("csv"), settings)))
+        report = _run_with_cache(paths, profile, settings, Tee(writers) if writers else None)
+    if interactive:
+        write_report(reporter.Writer(sys.stdout, color=settings["color"], **kinds), report)
+    if output is not None:
+        _say_where(output, lang, open_it=settings["open"])
+    if settings.get("summary_csv"):
+        _say_where(settings["summary_csv"], lang, open_it=False)
+    return report
+
+
+def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, Any],
+                    writer: Any = None) -> Any:
     from mediacheck.cache import FactCache
     from mediacheck.engine import RunOptions, run
     from mediacheck.reporters import get_reporter
@@ -195,13 +231,14 @@ def _run_with_cache(paths: tuple[Path, ...], profile: Any, settings: dict[str, A
     try:
         with ProgressBar(lang) as (on_start, on_file):
             options = RunOptions(
-                lang=lang, strict=settings["policy"].warnings_fail, now=settings["now"],
+                lang=lang, strict=settings["policy"].warnings_fail,
+                fail_on=settings["policy"].fail_on, now=settings["now"],
                 on_start=on_start, on_file=on_file, thumbnails=reporter.NEEDS_THUMBNAILS,
                 units=units, activity=settings.get("activity"), jobs=jobs,
                 io_threads=jobs or 1, cache=cache, keep_facts=reporter.NEEDS_FACTS,
                 pixels=False if settings.get("quick") else None,
                 scheduler=settings.get("scheduler"), path_map=_path_map(settings, lang))
-            report = run(list(paths), profile, options)
+            report = run(list(paths), profile, options, writer)
     finally:
         if cache is not None:
             cache.close()
@@ -220,30 +257,6 @@ def _path_map(settings: dict[str, Any], lang: str) -> tuple[tuple[str, str], ...
                                  param_hint="--path-map") from exc
 
 
-def _write_reports(report: Any, settings: dict[str, Any]) -> None:
-    from mediacheck.reporters import get_reporter, reporter_options
-
-    lang, quiet, fmt = settings["lang"], settings["quiet"], settings["format"]
-    reporter = get_reporter(fmt)
-    extra = reporter_options(reporter, settings)
-    output = settings.get("output")
-    if output is None and settings["open"]:
-        output = _new_temp_report(fmt)
-    if output is not None:
-        _write_file(output, fmt, lang, lambda stream: reporter.render(
-            report, stream, lang=lang, color=False, quiet=quiet, **extra))
-        _say_where(output, lang, open_it=settings["open"])
-    else:
-        reporter.render(report, sys.stdout, lang=lang, color=settings["color"], quiet=quiet,
-                        **extra)
-    if settings.get("summary_csv"):
-        from mediacheck.reporters.csv_report import render_summary
-
-        _write_file(settings["summary_csv"], "csv", lang, lambda stream: render_summary(
-            report, stream, lang, **reporter_options(get_reporter("csv"), settings)))
-        _say_where(settings["summary_csv"], lang, open_it=False)
-
-
 def _new_temp_report(fmt: str) -> Path:
     """Where `--open` without `-o` writes: a new file in the system's temporary folder."""
     import tempfile
@@ -253,24 +266,37 @@ def _new_temp_report(fmt: str) -> Path:
     return Path(tempfile.gettempdir()) / f"mediacheck-{stamp}-{uuid.uuid4().hex[:6]}.{suffix}"
 
 
-def _write_file(path: Path, fmt: str, lang: str, write: Callable[[TextIO], None]) -> None:
-    """Write a report whole or not at all: into a temporary name beside it, then renamed.
-    Reports are UTF-8 (the CSV reporter writes Excel's BOM itself; its writer chooses line
-    endings). A failure is the user's to fix (a folder that is gone, a full disk)."""
+@contextlib.contextmanager
+def _report_file(path: Path, fmt: str, lang: str) -> Iterator[TextIO]:
+    """A report written whole or not at all: into a temporary name beside it, renamed when
+    the run is done (an interrupted or failed run leaves nothing). Reports are UTF-8 (the CSV
+    reporter writes Excel's BOM itself; its writer chooses line endings). A failure is the
+    user's to fix (a folder that is gone, a full disk)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        with open(tmp, "x", encoding="utf-8", newline="" if fmt == "csv" else "\n") as stream:
-            write(stream)
-        os.replace(tmp, path)
-    except OSError as exc:
-        from mediacheck.errors import os_reason
-
-        raise UsageProblem(t("output_error", lang, path=str(path),
-                             reason=os_reason(exc, lang))) from exc
+        try:
+            stream = open(tmp, "x", encoding="utf-8",  # noqa: SIM115 - closed below
+                          newline="" if fmt == "csv" else "\n")
+        except OSError as exc:
+            raise _output_problem(path, exc, lang) from exc
+        try:
+            yield stream
+            stream.close()
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise _output_problem(path, exc, lang) from exc
+        finally:
+            stream.close()
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def _output_problem(path: Path, exc: OSError, lang: str) -> UsageProblem:
+    from mediacheck.errors import os_reason
+
+    return UsageProblem(t("output_error", lang, path=str(path), reason=os_reason(exc, lang)))
 
 
 def _say_where(path: Path, lang: str, *, open_it: bool) -> None:

@@ -37,6 +37,7 @@ class RunOptions:
 
     lang: str = "vi"
     strict: bool = False
+    fail_on: str = "error"  # what fails the run (mediacheck.policy), stated in the report
     now: datetime | None = None
     pixels: bool | None = None
     thumbnails: bool = False
@@ -123,6 +124,23 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
                                            f.check, f.message))
 
 
+def _annotate(event: EventFacts, files: list[dict[str, Any]], configs: list[CheckConfig]) -> None:
+    """What a check concludes about each file beyond findings (a photo's shot kind, from
+    `shot-kinds`'s `annotate`) joins that file's row, in every report."""
+    rows = {row["path"]: row for row in files}
+    for config in configs:
+        annotate = getattr(REGISTRY[config.id], "annotate", None)
+        if annotate is None:
+            continue
+        try:
+            extra = annotate(event, config.options)
+        except Exception:  # noqa: BLE001 - an annotation is a nicety; its check reports
+            continue
+        for path, values in extra.items():
+            if path in rows:
+                rows[path].update(values)
+
+
 def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckConfig],
               options: RunOptions) -> SubmissionResult:
     """One submission's verdict from its files' facts."""
@@ -135,6 +153,7 @@ def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckCon
     if options.thumbnails:
         for fact, row in zip(facts, files, strict=True):
             row["thumbnail"] = fact.thumbnail
+    _annotate(event_facts, files, configs)
     return SubmissionResult(
         path=event.path, unit=unit, activity=activity, files=files,
         findings=run_checks(event_facts, configs, options.lang), strict=options.strict,
@@ -208,8 +227,14 @@ def iter_results(submissions: Iterable[EventFolder], profile: Profile,
                 event.release()
 
 
-def run(paths: list[Path], profile: Profile, options: RunOptions | None = None) -> Report:
+def run(paths: list[Path], profile: Profile, options: RunOptions | None = None,
+        writer: Any = None) -> Report:
     """Check every submission under `paths` and gather the report.
+
+    With a `writer` (a reporter's `ReportWriter`), each submission is handed to it as soon as
+    it is checked and only its summary row is kept: the report is written as the run goes and
+    memory stays flat however many files there are. Without one, every result is kept in
+    `report.submissions`.
 
     With `units` (the office's list), the report also says which units have not submitted
     for `activity` (or for each activity seen) and which submissions name a unit not listed.
@@ -219,20 +244,27 @@ def run(paths: list[Path], profile: Profile, options: RunOptions | None = None) 
     submissions, problems = discover(paths, profile, lang)
     if options.on_start is not None:
         options.on_start(sum(len(s.files) for s in submissions))
-    report = Report(profile=profile.name, tool_version=__version__, lang=lang)
+    report = Report(profile=profile.name, tool_version=__version__, lang=lang,
+                    fail_on=options.fail_on)
     report.problems = problems
     if options.on_note is None:
         options = replace(options, on_note=lambda key, params: report.problems.append(
             run_note(key, params, lang)))
     report.checks = [CheckRef(c.id, dict(c.description))
                      for c in runnable_checks(profile, wanted_stages(profile, options))]
-    report.submissions.extend(iter_results(submissions, profile, options))
+    if writer is not None:
+        writer.begin(report)
+    for result in iter_results(submissions, profile, options):
+        report.add(result, keep=writer is None)
+        if writer is not None:
+            writer.submission(result)
     if options.units is not None:
         from mediacheck.units import compare_units
 
         ignored = profile.checks["folder-name"].options.get("ignored_leading_words", [])
-        report.units = compare_units(options.units, report.submissions, options.activity,
-                                     ignored)
+        report.units = compare_units(options.units, report.rows(), options.activity, ignored)
+    if writer is not None:
+        writer.end(report)
     return report
 
 

@@ -23,6 +23,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as WaitTimeout
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -71,6 +72,7 @@ class ProbeSettings:
     expected: tuple[int, int] | None = None
 
 
+CLUSTER_POLL_S = 1.0
 # Below this many photos (and no video), CPU stages run inline: starting worker processes
 # costs more than they would save.
 POOL_MIN_PHOTOS = 12
@@ -101,6 +103,7 @@ class _FileJob:
     computed: set[str] = field(default_factory=set)
     cpu_names: tuple[str, ...] = ()
     cpu: Future | None = None
+    stored: bool = False
 
 
 class Prober:
@@ -176,9 +179,11 @@ class Prober:
                     in_flight += len(jobs) or 1
                 if not pending:
                     return
-                event, jobs = pending.popleft()
+                event, jobs = pending[0]
+                facts = self._collect(jobs)
+                pending.popleft()
                 in_flight -= len(jobs) or 1
-                yield event, self._collect(jobs)
+                yield event, facts
         finally:
             for event, jobs in pending:
                 self._harvest(jobs)
@@ -186,18 +191,23 @@ class Prober:
 
     def _harvest(self, jobs: list[_FileJob]) -> None:
         """On an interruption, keep in the cache what already finished; cancel the rest."""
-        cache = self.settings.cache
         for job in jobs:
             future = job.cpu
-            if future is None:
-                continue
-            if cache is not None and future.done() and not future.cancelled() and (
-                    future.exception() is None):
+            if future is not None and _succeeded(future):
+                job.cpu = None
                 self._load(job, future.result())
-                cache.put(job.media, job.facts, cache_key(job.media), job.computed)
-            else:
+            elif future is not None:
                 future.cancel()
             self._in_flight.pop(id(job), None)
+            if job.cpu is None:
+                self._remember(job)
+
+    def _remember(self, job: _FileJob) -> None:
+        """Put the stages computed in this run into the cache, once per file."""
+        cache = self.settings.cache
+        if cache is not None and job.computed and not job.stored:
+            cache.put(job.media, job.facts, cache_key(job.media), job.computed)
+        job.stored = True
 
     # ------------------------------------------------------------------ stages
 
@@ -302,14 +312,15 @@ class Prober:
                 job.cpu = self._resubmit(job)
 
     def _collect(self, jobs: list[_FileJob]) -> list[FileFacts]:
-        on_file, cache = self.settings.on_file, self.settings.cache
+        """Each file's facts, in order: its CPU stages' results, into the cache (before the
+        progress callback, so an interruption there loses nothing), then progress."""
+        on_file = self.settings.on_file
         for job in jobs:
             if job.cpu is not None:
                 self._take_cpu(job)
+            self._remember(job)
             if on_file is not None:
                 on_file(job.media)
-            if cache is not None and job.computed:
-                cache.put(job.media, job.facts, cache_key(job.media), job.computed)
         return [job.facts for job in jobs]
 
     def _resubmit(self, job: _FileJob) -> Future:
@@ -323,7 +334,7 @@ class Prober:
 
         assert job.cpu is not None
         try:
-            results = job.cpu.result()
+            results = self._result(job.cpu)
         except BrokenProcessPool:
             self._replace_pool()
             results = self._alone(job)
@@ -340,6 +351,21 @@ class Prober:
         job.cpu = None
         self._in_flight.pop(id(job), None)
         self._load(job, results)
+
+    def _result(self, future: Future) -> Any:
+        """A task's result; on a cluster, waiting ends when the cluster is gone (a scheduler
+        that went away may leave its futures pending for ever)."""
+        lost = getattr(self._cpu, "lost", None)
+        if lost is None:
+            return future.result()
+        while True:
+            try:
+                return future.result(timeout=CLUSTER_POLL_S)
+            except WaitTimeout:
+                if lost():
+                    from mediacheck.cluster import ClusterUnavailable
+
+                    raise ClusterUnavailable("lost", "the scheduler does not answer") from None
 
     @staticmethod
     def _load(job: _FileJob, results: dict[str, dict[str, Any]]) -> None:

@@ -61,7 +61,7 @@ class ExitPolicy:
             return EXIT_ERROR
         if self.fail_on == "never":
             return EXIT_PASS
-        return EXIT_FAIL if any(not s.passed for s in report.submissions) else EXIT_PASS
+        return EXIT_FAIL if any(not s.passed for s in report.rows()) else EXIT_PASS
 
 
 def level(strict: bool | None, fail_on: str | None) -> str | None:

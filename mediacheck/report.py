@@ -95,6 +95,33 @@ class SubmissionResult:
 
 
 @dataclass(frozen=True)
+class SubmissionRow:
+    """What a report keeps of a submission once a streaming reporter has written it: enough
+    for the summary table, the totals, the units comparison and the exit code."""
+
+    path: str
+    unit: str | None
+    activity: str | None
+    passed: bool
+    counts: dict[str, int]
+    photos: int
+    videos: int
+    total_bytes: int
+
+    @classmethod
+    def of(cls, sub: SubmissionResult) -> SubmissionRow:
+        return cls(sub.path, sub.unit, sub.activity, sub.passed, sub.counts,
+                   sub.kind_count("photo"), sub.kind_count("video"), sub.total_bytes)
+
+    @property
+    def verdict(self) -> str:
+        return "pass" if self.passed else "fail"
+
+    def kind_count(self, kind: str) -> int:
+        return {"photo": self.photos, "video": self.videos}.get(kind, 0)
+
+
+@dataclass(frozen=True)
 class CheckRef:
     """A check that ran in this report: its id and its one-line description per language.
 
@@ -111,12 +138,17 @@ class CheckRef:
 
 @dataclass
 class Report:
-    """All submissions of one run, plus run-level problems (paths that could not be read)."""
+    """All submissions of one run, plus run-level problems (paths that could not be read).
+
+    A run written by a streaming reporter keeps no `submissions`: each one is handed to the
+    reporter as soon as it is checked and only its `SubmissionRow` stays (`streamed`), so the
+    memory of a run does not grow with the files it holds."""
 
     profile: str
     tool_version: str
     lang: str
     submissions: list[SubmissionResult] = field(default_factory=list)
+    streamed: list[SubmissionRow] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
     # Set when the office's list of units was given (mediacheck.units.compare_units).
     units: dict[str, Any] | None = None
@@ -125,23 +157,35 @@ class Report:
     # What fails a run (mediacheck.policy): "error", "warning" or "never".
     fail_on: str = "error"
 
+    def add(self, sub: SubmissionResult, *, keep: bool = True) -> None:
+        """One more checked submission: kept whole, or only as its row (streaming)."""
+        if keep:
+            self.submissions.append(sub)
+        else:
+            self.streamed.append(SubmissionRow.of(sub))
+
+    def rows(self) -> list[SubmissionRow | SubmissionResult]:
+        """Every submission of the run, kept or streamed, in the order checked."""
+        return [*self.submissions, *self.streamed]
+
     @property
     def passed(self) -> bool:
-        return all(s.passed for s in self.submissions) and not any(
+        return all(s.passed for s in self.rows()) and not any(
             p.severity is Severity.ERROR for p in self.problems
         )
 
     def summary(self) -> dict[str, Any]:
+        rows = self.rows()
         totals = Counter()
-        for sub in self.submissions:
+        for sub in rows:
             totals.update(sub.counts)
         return {
-            "submissions": len(self.submissions),
-            "passed": sum(1 for s in self.submissions if s.passed),
-            "failed": sum(1 for s in self.submissions if not s.passed),
-            "photos": sum(s.kind_count("photo") for s in self.submissions),
-            "videos": sum(s.kind_count("video") for s in self.submissions),
-            "bytes": sum(s.total_bytes for s in self.submissions),
+            "submissions": len(rows),
+            "passed": sum(1 for s in rows if s.passed),
+            "failed": sum(1 for s in rows if not s.passed),
+            "photos": sum(s.kind_count("photo") for s in rows),
+            "videos": sum(s.kind_count("video") for s in rows),
+            "bytes": sum(s.total_bytes for s in rows),
             "counts": {k: totals.get(k, 0) for k in ("error", "warning", "info")},
             "problems": [p.to_dict() for p in self.problems],
             "fail_on": self.fail_on,

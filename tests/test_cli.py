@@ -83,8 +83,12 @@ def test_json_follows_the_contract(events: dict[str, Path]) -> None:
     good, bad = by_name["THCS Pu Nhi_Khaigiang"], by_name["Khai giang 2023"]
     assert (good["verdict"], good["unit"], good["activity"]) == ("pass", "THCS Pu Nhi",
                                                                  "Khaigiang")
-    assert good["counts"] == {"error": 0, "warning": 0, "info": 0}
+    # generated pictures show no people: shot-kinds can only say it recognised none (info)
+    assert good["counts"] == {"error": 0, "warning": 0, "info": 1}
+    assert [(f["check"], f["details"]["key"]) for f in good["findings"]] == [
+        ("shot-kinds", "none-recognised")]
     assert {f["kind"] for f in good["files"]} == {"photo"}
+    assert all(len(f["phash"]) == 16 and f["faces"] == [] for f in good["files"])
     assert bad["verdict"] == "fail" and (bad["unit"], bad["activity"]) == (None, None)
     checks = {f["check"] for f in bad["findings"]}
     assert {"folder-name", "folder-contents", "file-unreadable", "photo-original",

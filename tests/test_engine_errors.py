@@ -33,4 +33,5 @@ def test_a_check_that_raises_is_a_finding_not_a_crash(tmp_path: Path,
             assert words in internal.message and "RuntimeError('boom')" in internal.message
             assert not sub.passed
         checks = {f.check for s in report.submissions for f in s.findings}
-        assert checks == {"location", "folder-contents"}  # the other checks still ran
+        # the other checks still ran (shot-kinds: generated pictures show no kind of photo)
+        assert checks == {"location", "folder-contents", "shot-kinds"}

@@ -49,9 +49,12 @@ def test_default_severities_match_the_issue() -> None:
         "video-duration": "warning", "video-scenes": "warning", "video-steadiness": "warning",
         "drone": "info", "submission-size": "warning", "duplicate": "warning",
         "duplicate-submission": "warning",
+        "photo-sharpness": "warning", "photo-exposure": "warning", "shot-kinds": "warning",
+        "near-duplicate": "warning",
     }
     assert {k: c.severity.value for k, c in checks.items()} == expected
     assert checks["location"].messages["missing"].severity is Severity.INFO
+    assert checks["photo-sharpness"].messages["soft"].severity is Severity.INFO
 
 
 def test_shipped_relaxed_extends_by_name() -> None:

@@ -98,8 +98,8 @@ def test_summary_one_row_per_submission(report: Report) -> None:
     assert good[3:5] == ["4", "2"]
     sub = next(s for s in report.submissions if s.path.endswith(PASSING))
     assert int(good[5]) == sub.total_bytes > 0
-    assert good[6:] == ["0", "2", "1", "PASS"]
-    assert by_unit["Trường TH Nà Hỳ"][6:] == ["3", "1", "0", "FAIL"]
+    assert good[6:] == ["0", "2", "2", "PASS"]  # infos: drone, shot-kinds none-recognised
+    assert by_unit["Trường TH Nà Hỳ"][6:] == ["3", "1", "1", "FAIL"]
 
 
 def test_cli_writes_a_bom_file(tmp_path: Path) -> None:

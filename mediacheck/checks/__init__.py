@@ -53,6 +53,10 @@ CHECK_MODULES = (
     "submission_size",
     "duplicate",
     "duplicate_submission",
+    "photo_sharpness",
+    "photo_exposure",
+    "shot_kinds",
+    "near_duplicate",
 )
 
 

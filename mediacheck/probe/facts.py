@@ -8,6 +8,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mediacheck.probe.motion import VideoMotion
 
+from mediacheck.probe.pixels import PhotoPixels
+
+# What the JSON `files[]` row of a photo shows of its pixel facts (the rest stays in the cache).
+PIXEL_ROW_FIELDS = (
+    "faces", "banner", "sharpness", "edge_width", "detail", "mean_luma", "median_luma",
+    "dark_p10", "bright_p99", "clipped_white", "crushed_black", "face_luma", "background_luma",
+    "phash",
+)
+
 
 @dataclass
 class PhotoFacts:
@@ -91,6 +100,7 @@ class FileFacts:
     sha256: str | None = None
     photo: PhotoFacts | None = None
     video: VideoFacts | None = None
+    pixels: PhotoPixels | None = None
     thumbnail: str | None = None
     motion: VideoMotion | None = None
     # Which probe stages' facts are here, and the stages that failed on this file (why).
@@ -116,6 +126,9 @@ class FileFacts:
             out.update(vars(self.video))
             size = self.video.display_size
             out["display_width"], out["display_height"] = size if size else (None, None)
+        if self.pixels is not None:
+            pixels = vars(self.pixels)
+            out.update({name: pixels[name] for name in PIXEL_ROW_FIELDS})
         if self.motion is not None:
             # cuts, scenes, shake, angles; the filmstrip pictures stay out of the JSON rows.
             out.update(self.motion.report_fields())

@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from mediacheck.i18n import t
 from mediacheck.report import Finding, Report, SubmissionResult
-from mediacheck.reporters import units_by_activity
+from mediacheck.reporters import ReportWriter, units_by_activity, write_report
 
 NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
 NEEDS_THUMBNAILS = False  # a preview of every photo and video
@@ -35,40 +35,72 @@ SUMMARY_COLUMNS = ("path", "unit", "activity", "photos", "videos", "size_bytes",
                    "warnings", "infos", "verdict")
 
 
+class Writer(ReportWriter):
+    """One row per finding; a submission without findings still gets one row, so that every
+    submission is in the sheet. Paths that could not be read come first (run notes that came
+    during the run, at the end), units that have not submitted last."""
+
+    def __init__(self, stream: TextIO, *, csv_sep: str = ",", **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self.sep = csv_sep
+        self.problems_written = 0
+
+    def _problems(self, report: Report) -> None:
+        for problem in report.problems[self.problems_written:]:
+            self.rows.writerow(_finding_row(None, problem, self.lang))
+        self.problems_written = len(report.problems)
+
+    def begin(self, report: Report) -> None:
+        self.rows = _writer(self.stream, FINDING_COLUMNS, self.lang, self.sep)
+        self._problems(report)
+
+    def submission(self, sub: SubmissionResult) -> None:
+        if self.quiet and sub.passed:
+            return
+        if not sub.findings:
+            self.rows.writerow(_clean_row(sub, self.lang))
+        for finding in sub.findings:
+            self.rows.writerow(_finding_row(sub, finding, self.lang))
+
+    def end(self, report: Report) -> None:
+        self._problems(report)
+        for unit, activity in _missing(report):
+            self.rows.writerow(_safe_row(["", unit, activity, t("verdict_missing", self.lang),
+                                          "", "", "", t("units_missing_row", self.lang), ""]))
+
+
+class SummaryWriter(ReportWriter):
+    """One row per submission with its counts and verdict (`--summary-csv`), then one per unit
+    on the list that has not submitted (counts left empty: nothing arrived to count)."""
+
+    def __init__(self, stream: TextIO, *, csv_sep: str = ",", **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self.sep = csv_sep
+
+    def begin(self, report: Report) -> None:
+        self.rows = _writer(self.stream, SUMMARY_COLUMNS, self.lang, self.sep)
+
+    def submission(self, sub: SubmissionResult) -> None:
+        counts = sub.counts
+        self.rows.writerow(_safe_row([
+            sub.path, sub.unit or "", sub.activity or "", sub.kind_count("photo"),
+            sub.kind_count("video"), sub.total_bytes, counts["error"], counts["warning"],
+            counts["info"], _verdict(sub, self.lang),
+        ]))
+
+    def end(self, report: Report) -> None:
+        for unit, activity in _missing(report):
+            self.rows.writerow(_safe_row(["", unit, activity, "", "", "", "", "", "",
+                                          t("verdict_missing", self.lang)]))
+
+
 def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
            quiet: bool = False, csv_sep: str = ",") -> None:
-    """One row per finding; a submission without findings still gets one row, so that every
-    submission is in the sheet. Paths that could not be read come first, units that have not
-    submitted last."""
-    writer = _writer(stream, FINDING_COLUMNS, lang, csv_sep)
-    for problem in report.problems:
-        writer.writerow(_finding_row(None, problem, lang))
-    for sub in report.submissions:
-        if quiet and sub.passed:
-            continue
-        if not sub.findings:
-            writer.writerow(_clean_row(sub, lang))
-        for finding in sub.findings:
-            writer.writerow(_finding_row(sub, finding, lang))
-    for unit, activity in _missing(report):
-        writer.writerow(_safe_row(["", unit, activity, t("verdict_missing", lang), "", "", "",
-                                   t("units_missing_row", lang), ""]))
+    write_report(Writer(stream, lang=lang, quiet=quiet, csv_sep=csv_sep), report)
 
 
 def render_summary(report: Report, stream: TextIO, lang: str, csv_sep: str = ",") -> None:
-    """One row per submission with its counts and verdict (`--summary-csv`), then one per unit
-    on the list that has not submitted (counts left empty: nothing arrived to count)."""
-    writer = _writer(stream, SUMMARY_COLUMNS, lang, csv_sep)
-    for sub in report.submissions:
-        counts = sub.counts
-        writer.writerow(_safe_row([
-            sub.path, sub.unit or "", sub.activity or "", sub.kind_count("photo"),
-            sub.kind_count("video"), sub.total_bytes, counts["error"], counts["warning"],
-            counts["info"], _verdict(sub, lang),
-        ]))
-    for unit, activity in _missing(report):
-        writer.writerow(_safe_row(["", unit, activity, "", "", "", "", "", "",
-                                   t("verdict_missing", lang)]))
+    write_report(SummaryWriter(stream, lang=lang, csv_sep=csv_sep), report)
 
 
 def _missing(report: Report) -> list[tuple[str, str]]:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from itertools import groupby
 from typing import Any, TextIO
@@ -30,12 +32,14 @@ from typing import Any, TextIO
 from mediacheck.i18n import plural, t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters import (
+    ReportWriter,
     counts_line,
     files_line,
     hint_label,
     human_size,
     summary_line,
     units_by_activity,
+    write_report,
 )
 
 NEEDS_FACTS = True  # each file's metadata (sizes, EXIF, codecs...)
@@ -54,22 +58,49 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+# Sections written during the run wait in memory up to this size, then in a temporary file.
+SPOOL_BYTES = 4_000_000
+
+
+class Writer(ReportWriter):
+    """The page's top (verdict, summary table, units) needs every submission, and comes first:
+    each submission's section is written to a spool (memory, then a temporary file) as soon as
+    it is checked, and only its summary row is kept; at the end the top is written, then the
+    spooled sections are copied after it."""
+
+    def __init__(self, stream: TextIO, **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self.sections = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in end()
+            SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self.rows: list[str] = []
+
+    def submission(self, sub: SubmissionResult) -> None:
+        index = len(self.rows)
+        self.rows.append(_summary_row(sub, index, self.lang))
+        if not (self.quiet and sub.passed):
+            self.sections.write(submission_fragment(sub, index, self.lang))
+
+    def end(self, report: Report) -> None:
+        lang, stream = self.lang, self.stream
+        title = t("report_html_title", lang)
+        stream.write(f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n'
+                     '<meta charset="utf-8">\n'
+                     '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                     f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
+        stream.write('<input type="checkbox" id="only-fail" class="filter-box">\n')
+        stream.write(_header(report, lang, title))
+        stream.write(_problems(report.problems, lang))
+        stream.write(_summary_table(report, self.rows, lang))
+        stream.write(_units(report.units, lang))
+        self.sections.seek(0)
+        shutil.copyfileobj(self.sections, stream)
+        self.sections.close()
+        stream.write(f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
+
+
 def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
            quiet: bool = False) -> None:
-    title = t("report_html_title", lang)
-    stream.write(f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
-                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                 f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
-    stream.write('<input type="checkbox" id="only-fail" class="filter-box">\n')
-    stream.write(_header(report, lang, title))
-    stream.write(_problems(report.problems, lang))
-    stream.write(_summary_table(report, lang))
-    stream.write(_units(report.units, lang))
-    for index, sub in enumerate(report.submissions):
-        if quiet and sub.passed:
-            continue
-        stream.write(submission_fragment(sub, index, lang))
-    stream.write(f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
+    write_report(Writer(stream, lang=lang, color=color, quiet=quiet), report)
 
 
 # ------------------------------------------------------------------------------ top of page
@@ -110,19 +141,18 @@ def _problems(problems: list[Finding], lang: str) -> str:
     return "".join(out)
 
 
-def _summary_table(report: Report, lang: str) -> str:
-    if not report.submissions:
+def _summary_table(report: Report, rows: list[str], lang: str) -> str:
+    if not rows:
         return ""
     head = "".join(
         f'<th class="c-{c}{" num" if numeric else ""}{"" if phone else " wide"}" '
         f'aria-sort="none"><button type="button" data-col="{i}"'
         f'{" data-num" if numeric else ""}>{esc(t("report_col_" + c, lang))}</button></th>'
         for i, (c, numeric, phone) in enumerate(COLUMNS))
-    rows = "".join(_summary_row(sub, i, lang) for i, sub in enumerate(report.submissions))
     return (f'<section class="summary"><h2>{esc(t("summary_title", lang))}</h2>'
             f'<p class="dim small sort-hint">{esc(t("report_sort_hint", lang))}</p>'
             f'<div class="scroll"><table class="grid-table sortable"><thead><tr>{head}</tr>'
-            f"</thead><tbody>{rows}</tbody>{_totals_row(report, lang)}</table></div>"
+            f"</thead><tbody>{''.join(rows)}</tbody>{_totals_row(report, lang)}</table></div>"
             "</section>\n")
 
 

@@ -9,13 +9,15 @@ testcase's system-out. Paths that could not be read form one extra suite, each a
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from mediacheck.i18n import t
 from mediacheck.policy import finding_fails
 from mediacheck.report import Finding, Report, SubmissionResult
-from mediacheck.reporters import hint_label
+from mediacheck.reporters import ReportWriter, hint_label, write_report
 from mediacheck.reporters.common import CheckInfo, check_catalog, finding_location
 
 NEEDS_FACTS = False  # each file's metadata (sizes, EXIF, codecs...)
@@ -29,23 +31,45 @@ def _x(text: str | None) -> str:
     return _NOT_XML.sub("\ufffd", text or "")
 
 
+SPOOL_BYTES = 4_000_000
+
+
+class Writer(ReportWriter):
+    """The root element carries the totals, so each submission's suite is written to a spool
+    (memory, then a temporary file) as soon as it is checked, and counted; at the end the root
+    is written with the totals, then the suites."""
+
+    def begin(self, report: Report) -> None:
+        self.checks = check_catalog(report, self.lang)
+        self.suites = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in end()
+            SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self.tests = self.failures = 0
+
+    def _add(self, suite: ET.Element) -> None:
+        self.tests += int(suite.get("tests", "0"))
+        self.failures += int(suite.get("failures", "0"))
+        ET.indent(suite, level=1)
+        self.suites.write("  " + ET.tostring(suite, encoding="unicode") + "\n")
+
+    def submission(self, sub: SubmissionResult) -> None:
+        self._add(_suite(sub, self.checks, self.lang))
+
+    def end(self, report: Report) -> None:
+        if report.problems:
+            self._add(_problems_suite(report.problems))
+        root = ET.Element("testsuites", name="mediacheck", tests=str(self.tests),
+                          failures=str(self.failures), errors="0", time="0")
+        opening = ET.tostring(root, encoding="unicode").replace(" />", ">")
+        self.stream.write('<?xml version="1.0" encoding="UTF-8"?>\n' + opening + "\n")
+        self.suites.seek(0)
+        shutil.copyfileobj(self.suites, self.stream)
+        self.suites.close()
+        self.stream.write("</testsuites>\n")
+
+
 def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
            quiet: bool = False) -> None:
-    checks = check_catalog(report, lang)
-    root = ET.Element("testsuites", name="mediacheck")
-    for sub in report.submissions:
-        root.append(_suite(sub, checks, lang))
-    if report.problems:
-        root.append(_problems_suite(report.problems))
-    suites = list(root)
-    root.set("tests", str(sum(int(s.get("tests", "0")) for s in suites)))
-    root.set("failures", str(sum(int(s.get("failures", "0")) for s in suites)))
-    root.set("errors", "0")
-    root.set("time", "0")
-    ET.indent(root)
-    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    stream.write(ET.tostring(root, encoding="unicode"))
-    stream.write("\n")
+    write_report(Writer(stream, lang=lang, quiet=quiet), report)
 
 
 def _suite(sub: SubmissionResult, checks: list[CheckInfo], lang: str) -> ET.Element:
