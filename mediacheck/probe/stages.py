@@ -210,11 +210,20 @@ def _run_motion(ref: FileRef, facts: FileFacts, _ctx: dict[str, Any]) -> None:
 
     if facts.video is None:
         return
+    threads = _decode_threads()
     if ref.fs_path is not None:
-        facts.motion = analyse_video(ref.fs_path, facts.video)
+        facts.motion = analyse_video(ref.fs_path, facts.video, threads=threads)
         return
     with ref.open() as fh:
-        facts.motion = analyse_video(fh, facts.video)
+        facts.motion = analyse_video(fh, facts.video, threads=threads)
+
+
+def _decode_threads() -> int:
+    """One decoding thread in a worker process (a pool or a cluster runs one file per core, and
+    more threads would only fight over the cores); all cores when run inline (`--jobs 1`)."""
+    import multiprocessing
+
+    return 1 if multiprocessing.parent_process() is not None else 0
 
 
 def _dump_motion(facts: FileFacts) -> dict[str, Any]:
@@ -258,12 +267,12 @@ STAGES.add(Stage("sha256", 1, MEDIA_KINDS, _run_sha256, _dump_sha256, _load_sha2
 STAGES.add(Stage("pixels", _pixels.STAGE_VERSION, frozenset({"photo"}), _pixels.run_stage,
                  _pixels.dump_stage, _pixels.load_stage, cpu_bound=True, pixel=True,
                  modules=("mediacheck.probe.pixels",)))  # before thumbnail: it reuses the image
-STAGES.add(Stage("thumbnail", 1, MEDIA_KINDS, _run_thumbnail, _dump_thumbnail,
-                 _load_thumbnail, cpu_bound=True, modules=("mediacheck.thumbnails",)))
 # The version is motion.STAGE_VERSION, written here so that registering the stage does not import
 # numpy and OpenCV (a metadata-only run never loads them); a test keeps the two equal.
 STAGES.add(Stage("motion", 1, frozenset({"video"}), _run_motion, _dump_motion, _load_motion,
                  cpu_bound=True, pixel=True, modules=("mediacheck.probe.motion",)))
+STAGES.add(Stage("thumbnail", 1, MEDIA_KINDS, _run_thumbnail, _dump_thumbnail,
+                 _load_thumbnail, cpu_bound=True, modules=("mediacheck.thumbnails",)))
 
 
 def run_stages(ref: FileRef, meta: dict[str, Any] | None, names: tuple[str, ...],
