@@ -123,6 +123,7 @@ class Prober:
         self._cpu: Executor | None = settings.executor
         self._owns_cpu = settings.executor is None
         self._in_flight: dict[int, _FileJob] = {}
+        self._pool_worked = False
         self.crashes = 0
         if settings.scheduler and self._cpu is None and self.cpu_stages:
             self._connect(settings.scheduler)
@@ -348,6 +349,8 @@ class Prober:
                 self._lose_cluster(exc)
                 self._take_cpu(job)
                 return
+        if isinstance(self._cpu, ProcessPoolExecutor):
+            self._pool_worked = True
         job.cpu = None
         self._in_flight.pop(id(job), None)
         self._load(job, results)
@@ -381,12 +384,28 @@ class Prober:
         meta = STAGES["meta"].dump(job.facts)
         solo = process_pool(1)
         try:
-            return solo.submit(run_stages, ref, meta, job.cpu_names).result()
+            results = solo.submit(run_stages, ref, meta, job.cpu_names).result()
         except BrokenProcessPool:
+            if not self._pool_worked:
+                return self._without_pool(job, meta)
             self.crashes += 1
             return _crashed(job.cpu_names)
         finally:
             stop_pool(solo, cancel=True)
+        self._pool_worked = True
+        return results
+
+    def _without_pool(self, job: _FileJob, meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """No worker process ever finished a task (they cannot start here: a program run from
+        standard input, a sandbox without fork): the rest of the run is done in this process,
+        with a note, rather than every file reported as crashing its decoder."""
+        self.workers, self._cpu, self._owns_cpu = 1, None, True
+        self._note("pool_unavailable")
+        for other in list(self._in_flight.values()):
+            if other is not job and other.cpu is not None and not _succeeded(other.cpu):
+                other.cpu = _done(run_stages(other.media, STAGES["meta"].dump(other.facts),
+                                             other.cpu_names))  # type: ignore[arg-type]
+        return run_stages(job.media, meta, job.cpu_names)  # type: ignore[arg-type]
 
 
 def _probe(media: MediaFile) -> FileFacts:

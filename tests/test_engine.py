@@ -264,3 +264,24 @@ def test_an_interrupted_run_keeps_what_finished(tree: Path, tmp_path: Path,
     media = [f for s in report.submissions for f in s.files if f["kind"] in ("photo", "video")]
     assert not set(first) & set(computed)
     assert len(first) + len(computed) == len([f for f in media if not f.get("unreadable")])
+
+
+def test_worker_processes_that_cannot_start_leave_the_work_to_this_one(tree: Path,
+                                                                       monkeypatch) -> None:
+    """A machine where no worker process can start (a sandbox, a script read from standard
+    input) gets the same results, done here, with a note; no file is blamed for it."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from mediacheck import pipeline
+
+    def dead_pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=os._exit, initargs=(3,))
+
+    inline = run_paths([tree], jobs=1, thumbnails=True)
+    monkeypatch.setattr(pipeline, "process_pool", dead_pool)
+    report = run_paths([tree], jobs=2, thumbnails=True)
+    assert [s.to_dict() for s in report.submissions] == [s.to_dict() for s in inline.submissions]
+    assert [p.key for p in report.problems] == ["pool_unavailable"]
