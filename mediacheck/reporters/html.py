@@ -22,6 +22,7 @@ so a renderer can stream a large run section by section.
 from __future__ import annotations
 
 import html
+import math
 import re
 import shutil
 import tempfile
@@ -29,6 +30,9 @@ from collections.abc import Iterable
 from itertools import groupby
 from typing import Any, TextIO
 
+from mediacheck.checks.shot_kinds import label as shot_label
+from mediacheck.checks.shot_kinds import why_text
+from mediacheck.checks.video_scenes import clock
 from mediacheck.i18n import plural, t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters import (
@@ -37,6 +41,8 @@ from mediacheck.reporters import (
     files_line,
     hint_label,
     human_size,
+    shot_kinds,
+    shot_kinds_line,
     summary_line,
     units_by_activity,
     write_report,
@@ -73,12 +79,17 @@ class Writer(ReportWriter):
         self.sections = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in end()
             SPOOL_BYTES, mode="w+", encoding="utf-8")
         self.rows: list[str] = []
+        self.checks: frozenset[str] | None = None
+
+    def begin(self, report: Report) -> None:
+        # Which checks ran: a photo is called sharp or well exposed only by a check that ran.
+        self.checks = frozenset(c.id for c in report.checks) or None
 
     def submission(self, sub: SubmissionResult) -> None:
         index = len(self.rows)
         self.rows.append(_summary_row(sub, index, self.lang))
         if not (self.quiet and sub.passed):
-            self.sections.write(submission_fragment(sub, index, self.lang))
+            self.sections.write(submission_fragment(sub, index, self.lang, checks=self.checks))
 
     def end(self, report: Report) -> None:
         lang, stream = self.lang, self.stream
@@ -253,9 +264,14 @@ def render_submission(sub: SubmissionResult, index: int, lang: str) -> str:
     return submission_fragment(sub, index, lang)
 
 
-def submission_fragment(sub: SubmissionResult, index: int, lang: str) -> str:
+def submission_fragment(sub: SubmissionResult, index: int, lang: str, *,
+                        checks: frozenset[str] | None = None) -> str:
     """One submission's section, complete on its own: verdict, unit and activity, what it
-    holds, folder-level findings, and a card per file. A passing one is folded."""
+    holds (and which of the three shot kinds), folder-level findings, and a card per file,
+    near-identical photos side by side. A passing one is folded.
+
+    `checks`: the ids of the checks that ran (None: any whose figures a file's row holds);
+    only those call a photo sharp or well exposed."""
     name = sub.unit or _folder_name(sub.path)
     title = esc(name) + (f' <span class="activity">— {esc(sub.activity)}</span>'
                          if sub.activity else "")
@@ -263,6 +279,9 @@ def submission_fragment(sub: SubmissionResult, index: int, lang: str) -> str:
     chips = [f'<span class="chip">{esc(files_line(sub, lang))}</span>']
     if any(counts.values()):
         chips.append(f'<span class="chip">{esc(counts_line(counts, lang))}</span>')
+    found = shot_kinds(sub)
+    if found and found[0]:  # none recognised: the folder's shot-kinds finding says so
+        chips.append(f'<span class="chip">{esc(shot_kinds_line(sub, lang))}</span>')
     folder = [f for f in sub.findings if f.path is None]
     folder_html = ""
     if folder:
@@ -270,7 +289,7 @@ def submission_fragment(sub: SubmissionResult, index: int, lang: str) -> str:
                        f"{_findings_list(folder, lang)}</div>")
     elif not sub.findings:
         folder_html = f'<p class="ok">✓ {esc(t("no_findings", lang))}</p>'
-    cards = "".join(_card(row, found, lang) for row, found in _file_groups(sub))
+    cards = _cards(sub, lang, checks)
     grid = f'<div class="files">{cards}</div>' if cards else ""
     summary = (f'<summary><h2>{_badge(sub, lang)} <span class="sub-title">{title}</span></h2>'
                f'<div class="sub-path">{esc(sub.path)}</div>'
@@ -297,23 +316,83 @@ def _file_groups(sub: SubmissionResult) -> Iterable[tuple[dict[str, Any], list[F
         yield {"path": path, "kind": "other"}, found
 
 
-def _card(row: dict[str, Any], findings: list[Finding], lang: str) -> str:
+def _cards(sub: SubmissionResult, lang: str, checks: frozenset[str] | None) -> str:
+    """A card per file in the submission's order; the photos of one near-duplicate group
+    together, where the first of them would be."""
+    entries = list(_file_groups(sub))
+    groups = _duplicate_groups(sub, {str(row.get("path")) for row, _ in entries})
+    group_of = {path: kept for kept, members in groups.items() for path in members}
+    by_path = {str(row.get("path")): (row, found) for row, found in entries}
+    out, done = [], set()
+    for row, found in entries:
+        kept = group_of.get(str(row.get("path")))
+        if kept is None:
+            out.append(_card(row, found, lang, checks))
+        elif kept not in done:
+            done.add(kept)
+            out.append(_duplicate_group(kept, groups[kept], by_path, lang, checks))
+    return "".join(out)
+
+
+def _duplicate_groups(sub: SubmissionResult, paths: set[str]) -> dict[str, list[str]]:
+    """kept photo -> [kept, the others], from the `near-duplicate` findings (each names the
+    photo to keep in `same_as`)."""
+    groups: dict[str, list[str]] = {}
+    for f in sub.findings:
+        kept = f.details.get("same_as") if f.check == "near-duplicate" else None
+        if not isinstance(kept, str) or f.path is None or kept == f.path:
+            continue
+        members = groups.setdefault(kept, [kept] if kept in paths else [])
+        if f.path not in members:
+            members.append(f.path)
+    return {kept: members for kept, members in groups.items() if members}
+
+
+def _duplicate_group(kept: str, members: list[str],
+                     by_path: dict[str, tuple[dict[str, Any], list[Finding]]], lang: str,
+                     checks: frozenset[str] | None) -> str:
+    """One near-duplicate group as a row of its cards: the photo to keep first and marked
+    "giữ ảnh này", the others "bỏ bớt"."""
+    cards = "".join(
+        _card(*by_path[path], lang, checks, role="keep" if path == kept else "drop")
+        for path in members if path in by_path)
+    title = t("report_dup_group", lang, count=len(members))
+    cls = "dup-group pair" if len(members) == 2 else "dup-group"
+    return (f'<div class="{cls}" role="group" aria-label="{esc(title)}">'
+            f'<div class="dup-title">{esc(title)}</div><div class="dup-cards">{cards}</div></div>')
+
+
+def _card(row: dict[str, Any], findings: list[Finding], lang: str,
+          checks: frozenset[str] | None = None, role: str | None = None) -> str:
     worst = max((f.severity for f in findings), key=lambda s: s.rank, default=None)
     cls = f"card sev-{worst.value}" if worst else "card clean"
+    video, flag = "", ""
+    if row.get("kind") == "video":
+        video, flag, scenes = _video_pictures(row, findings, lang)
+        cls += " video wide-card" if scenes > 2 else " video"
+    if role:
+        cls += f" dup-{role}"
     name = str(row.get("path", ""))
     body = _findings_list(findings, lang) if findings else ""
     mark = "" if findings else '<span class="ok" title="✓">✓</span> '
-    return (f'<article class="{cls}">{_preview(row, lang)}<div class="card-body">'
+    badges = _quality_badges(row, findings, lang, checks) if row.get("kind") == "photo" else ""
+    return (f'<article class="{cls}">{_preview(row, lang, role, flag)}<div class="card-body">'
             f'<div class="name">{mark}{esc(name)}</div>'
-            f'<div class="facts">{esc(_file_facts(row, lang))}</div>{body}</div></article>')
+            f'<div class="facts">{esc(_file_facts(row, lang))}</div>{badges}{video}{body}'
+            "</div></article>")
 
 
-def _preview(row: dict[str, Any], lang: str) -> str:
+def _preview(row: dict[str, Any], lang: str, role: str | None = None, flag: str = "") -> str:
     uri = row.get("thumbnail")
-    overlay = ""
+    overlay = flag
     if row.get("kind") == "video":
         duration = row.get("duration")
-        overlay = f'<span class="play">▶ {esc(_clock(duration)) if duration else ""}</span>'
+        overlay += f'<span class="play">▶ {esc(_clock(duration)) if duration else ""}</span>'
+    elif row.get("kind") == "photo":
+        overlay += _kind_badge(row, lang)
+    if role:
+        mark = "✓ " if role == "keep" else ""
+        overlay += f'<span class="role {role}">{mark}{esc(t(f"report_dup_{role}", lang))}</span>'
     if isinstance(uri, str) and DATA_URI.match(uri):
         alt = esc(row.get("path", ""))
         return (f'<div class="thumb"><img src="{esc(uri)}" alt="{alt}" loading="lazy">'
@@ -333,7 +412,7 @@ def _file_facts(row: dict[str, Any], lang: str) -> str:
     width, height = _display_size(row)
     if width and height:
         parts.append(f"{width}×{height}")
-    if kind == "video" and row.get("duration"):
+    if kind == "video" and _clock(row.get("duration")):
         parts.append(_clock(row["duration"]))
     if row.get("size") is not None:
         parts.append(human_size(int(row["size"]), lang))
@@ -350,11 +429,9 @@ def _display_size(row: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def _clock(seconds: Any) -> str:
-    try:
-        total = round(float(seconds))
-    except (TypeError, ValueError):
-        return ""
-    return f"{total // 60}:{total % 60:02d}"
+    """m:ss as a player (and the findings' messages) write it; "" for what is not a time."""
+    number = _number(seconds)
+    return "" if number is None or number < 0 else clock(number)
 
 
 def _findings_list(findings: list[Finding], lang: str) -> str:
@@ -374,6 +451,218 @@ def _findings_list(findings: list[Finding], lang: str) -> str:
             f'<span class="sev" aria-label="{esc(label)}">{SEVERITY_ICON[sev]}</span> '
             f'<span class="msg">{esc(f.message)}</span>{hint}</li>')
     return f'<ul class="findings">{"".join(items)}</ul>'
+
+
+# ------------------------------------------------------------------------------ pictures
+
+SHOT_KINDS = ("wide", "speaker", "closeup", "unknown")
+# A badge per finding of the pixel checks: (check, key) -> catalog word.
+QUALITY_BADGES = {
+    ("photo-sharpness", "blurred"): "report_quality_blurred",
+    ("photo-sharpness", "soft"): "report_quality_soft",
+    ("photo-exposure", "over-exposed"): "report_quality_over",
+    ("photo-exposure", "under-exposed"): "report_quality_under",
+    ("photo-exposure", "backlit"): "report_quality_backlit",
+    ("near-duplicate", "burst"): "report_quality_burst",
+    ("near-duplicate", "similar"): "report_quality_similar",
+}
+# A photo the check judged and found nothing wrong with: (check, the figure it judges, word).
+GOOD_BADGES = (("photo-sharpness", "sharpness", "report_quality_sharp"),
+               ("photo-exposure", "median_luma", "report_quality_exposed"))
+# The shake plot: its drawing box, and the least shake (percent of the picture's diagonal) at
+# its top, so that the small jitter of a steady clip stays a flat line near the bottom instead
+# of being stretched into a scribble. A display scale, not a verdict: the verdicts are the
+# `video-steadiness` findings, drawn as the scenes they name.
+PLOT_WIDTH, PLOT_HEIGHT = 300, 44
+PLOT_LEAST_TOP = 1.0
+
+
+def _kind_badge(row: dict[str, Any], lang: str) -> str:
+    """The photo's shot kind, its reason as the tooltip; an estimate shows how sure it is."""
+    kind = row.get("shot")
+    if kind not in SHOT_KINDS:
+        return ""
+    why = row.get("shot_why") if isinstance(row.get("shot_why"), dict) else {}
+    name = shot_label(str(kind), lang)
+    reason = why_text(why, lang) if why else ""
+    confidence = _number(row.get("shot_confidence"))
+    if kind == "unknown" or why.get("key") == "name" or confidence is None:
+        title, shown = t("report_shot_title", lang, kind=name, why=reason), ""
+    else:
+        percent = round(confidence * 100)
+        title = t("report_shot_title_estimated", lang, kind=name, why=reason, percent=percent)
+        shown = f' <span class="conf">{percent}%</span>'
+    return f'<span class="kind k-{kind}" title="{esc(title)}">{esc(name)}{shown}</span>'
+
+
+def _quality_badges(row: dict[str, Any], findings: list[Finding], lang: str,
+                    checks: frozenset[str] | None) -> str:
+    """Sharp / soft / blurred, well exposed / over / under / backlit, burst or near-duplicate:
+    from this photo's findings; a good badge only where its check ran and judged the photo."""
+    badges, seen = [], set()
+    for f in findings:
+        word = QUALITY_BADGES.get((f.check, f.key))
+        if word is None or f.check in seen:
+            continue
+        seen.add(f.check)
+        kept = f.details.get("same_as")
+        title = (f' title="{esc(t("report_quality_same_as", lang, kept=kept))}"'
+                 if f.check == "near-duplicate" and kept else "")
+        badges.append((f.check, f'<span class="q sev-{f.severity.value}"{title}>'
+                                f"{esc(t(word, lang))}</span>"))
+    for check, figure, word in GOOD_BADGES:
+        judged = checks is None or check in checks
+        if check not in seen and judged and _number(row.get(figure)):
+            badges.append((check, f'<span class="q good">✓ {esc(t(word, lang))}</span>'))
+    order = [check for check, _, _ in GOOD_BADGES] + ["near-duplicate"]
+    badges.sort(key=lambda b: order.index(b[0]) if b[0] in order else len(order))
+    return f'<div class="quality">{"".join(b for _, b in badges)}</div>' if badges else ""
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a row, else None (rows come from caches and old JSON too)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _video_pictures(row: dict[str, Any], findings: list[Finding], lang: str
+                    ) -> tuple[str, str, int]:
+    """A video's filmstrip (a frame per scene, with its times) and its shake over time, the
+    scenes that `video-steadiness` names marked in both; (that HTML, a mark for the poster,
+    how many scenes the strip shows).
+
+    A single take's one frame would repeat its poster (the sheet must stay small, and most
+    clips are single takes): its poster stands for it, marked as its frame would be."""
+    flagged = _flagged_scenes(findings)
+    frames = _frames(row)
+    plot = _shake_plot(row, flagged, lang)
+    uri = row.get("thumbnail")
+    if len(frames) == 1 and isinstance(uri, str) and DATA_URI.match(uri):
+        finding = _scene_flag(frames[0][1], flagged)
+        return plot, _flag(finding, lang) if finding else "", 1
+    return _filmstrip(frames, flagged, lang) + plot, "", len(frames)
+
+
+def _flagged_scenes(findings: list[Finding]) -> dict[tuple[str, str], Finding]:
+    """(start, end) as the messages write them -> the steadiness finding on that scene."""
+    return {(str(f.details.get("start")), str(f.details.get("end"))): f for f in findings
+            if f.check == "video-steadiness"}
+
+
+def _span(item: Any) -> tuple[float, float] | None:
+    """A scene's (start, end) in seconds, when both are numbers and in order."""
+    if not isinstance(item, dict):
+        return None
+    start, end = _number(item.get("start")), _number(item.get("end"))
+    if start is None or end is None or end < start:
+        return None
+    return start, end
+
+
+def _scene_flag(span: tuple[float, float], flagged: dict[tuple[str, str], Finding]
+                ) -> Finding | None:
+    return flagged.get((_clock(span[0]), _clock(span[1])))
+
+
+def _frames(row: dict[str, Any]) -> list[tuple[int, tuple[float, float], str]]:
+    """The filmstrip's usable frames: (scene number, (start, end), data URI)."""
+    strip = row.get("filmstrip")
+    frames = []
+    for number, item in enumerate(strip if isinstance(strip, list) else [], start=1):
+        span = _span(item)
+        uri = item.get("image") if isinstance(item, dict) else None
+        if span is not None and isinstance(uri, str) and DATA_URI.match(uri):
+            frames.append((number, span, uri))
+    return frames
+
+
+def _flag(finding: Finding, lang: str) -> str:
+    """A scene's steadiness on its picture: "bị rung" / "cầm tay"."""
+    word = t(f"report_scene_{finding.key}", lang)
+    return f'<span class="flag sev-{finding.severity.value}">{esc(word)}</span>'
+
+
+def _filmstrip(frames: list[tuple[int, tuple[float, float], str]],
+               flagged: dict[tuple[str, str], Finding], lang: str) -> str:
+    items = []
+    for number, (start, end), uri in frames:
+        label = t("report_scene", lang, number=number, start=_clock(start), end=_clock(end))
+        finding = _scene_flag((start, end), flagged)
+        cls, flag, title = "scene", "", label
+        if finding is not None:
+            cls, flag = f"scene sev-{finding.severity.value}", _flag(finding, lang)
+            title += f" · {finding.message}"
+        items.append(f'<li class="{cls}" title="{esc(title)}"><img src="{esc(uri)}" '
+                     f'alt="{esc(label)}" loading="lazy">{flag}<span class="times">'
+                     f"{_clock(start)}–{_clock(end)}</span></li>")
+    if not items:
+        return ""
+    heading = f"{t('report_scenes_title', lang)} ({len(items)})"
+    return (f'<div class="strip-title">{esc(heading)}</div>'
+            f'<ol class="filmstrip">{"".join(items)}</ol>')
+
+
+def _shake_plot(row: dict[str, Any], flagged: dict[tuple[str, str], Finding], lang: str) -> str:
+    """Inline SVG, no script: the scenes as background bands (those a finding names tinted by
+    its severity), cuts as thin lines, the shake series as a line; times below it."""
+    points = [(p[0], p[1]) for p in (_point(p) for p in row.get("shake_series") or [])
+              if p is not None]
+    scenes = [s for s in (_span(s) for s in row.get("scenes") or []) if s is not None]
+    if not points and not scenes:
+        return ""
+    until = _number(row.get("analysed_until"))
+    length = max([_number(row.get("duration")) or 0.0, until or 0.0]
+                 + [s[1] for s in scenes] + [p[0] for p in points])
+    if length <= 0:
+        return ""
+    top = max([PLOT_LEAST_TOP] + [v * 1.1 for _, v in points])
+
+    def x(seconds: float) -> str:
+        return f"{min(max(seconds, 0.0), length) / length * PLOT_WIDTH:.1f}"
+
+    def y(shake: float) -> str:  # 2 units clear of each edge: a still camera's line shows
+        return f"{PLOT_HEIGHT - 2 - min(max(shake, 0.0), top) / top * (PLOT_HEIGHT - 4):.1f}"
+
+    shapes = []
+    for number, span in enumerate(scenes, start=1):
+        finding = _scene_flag(span, flagged)
+        cls = f"band sev-{finding.severity.value}" if finding else f"band b{number % 2}"
+        label = t("report_scene", lang, number=number, start=_clock(span[0]), end=_clock(span[1]))
+        if finding is not None:
+            label += f" · {t(f'report_scene_{finding.key}', lang)}"
+        width = float(x(span[1])) - float(x(span[0]))
+        shapes.append(f'<rect class="{cls}" x="{x(span[0])}" y="0" width="{width:.1f}" '
+                      f'height="{PLOT_HEIGHT}"><title>{esc(label)}</title></rect>')
+    if row.get("motion_complete") is False and until is not None and until < length:
+        label = t("report_shake_unread", lang, until=_clock(until))
+        shapes.append(f'<rect class="unread" x="{x(until)}" y="0" '
+                      f'width="{PLOT_WIDTH - float(x(until)):.1f}" height="{PLOT_HEIGHT}">'
+                      f"<title>{esc(label)}</title></rect>")
+    for cut in row.get("cuts") or []:
+        seconds = _number(cut)
+        if seconds is not None:
+            shapes.append(f'<line class="cut" x1="{x(seconds)}" y1="0" x2="{x(seconds)}" '
+                          f'y2="{PLOT_HEIGHT}"/>')
+    if points:
+        # whole units: a hundred points stay a few hundred bytes, and a unit is about a pixel
+        line = " ".join(f"{float(x(t_)):.0f},{float(y(v)):.0f}" for t_, v in points)
+        shapes.append(f'<polyline class="series" points="{line}"/>')
+    title = t("report_shake_title", lang)
+    svg = (f'<svg class="shake-plot" xmlns="http://www.w3.org/2000/svg" role="img" '
+           f'aria-label="{esc(title)}" viewBox="0 0 {PLOT_WIDTH} {PLOT_HEIGHT}" '
+           f'preserveAspectRatio="none">{"".join(shapes)}</svg>')
+    legend = esc(t("report_shake_legend", lang)) if row.get("cuts") else ""
+    return (f'<figure class="shake">{svg}<figcaption><span>0:00</span>'
+            f'<span class="what" title="{legend}">{esc(title)}</span>'
+            f"<span>{esc(_clock(length))}</span></figcaption></figure>")
+
+
+def _point(item: Any) -> tuple[float, float] | None:
+    if not isinstance(item, (list, tuple)) or len(item) != 2:
+        return None
+    time, shake = _number(item[0]), _number(item[1])
+    return None if time is None or shake is None else (time, shake)
 
 
 CSS = """
@@ -454,7 +743,7 @@ section.submission details[open] summary h2::after { content: "▾"; }
 .sub-title { overflow-wrap: anywhere; }
 .activity { font-weight: 400; }
 .sub-path { font-size: 12px; color: var(--dim); overflow-wrap: anywhere; }
-.chip { display: inline-block; margin: 2px 8px 0 0; padding: 1px 8px; border-radius: 999px;
+.chip { display: inline-block; margin: 2px 8px 0 0; padding: 1px 8px; border-radius: 10px;
   background: #eef0f3; font-size: 12.5px; }
 a.top { float: right; font-size: 12px; color: var(--dim); text-decoration: none; }
 .folder { margin: 4px 0 12px; }
@@ -480,7 +769,7 @@ a.top { float: right; font-size: 12px; color: var(--dim); text-decoration: none;
 .facts { color: var(--dim); font-size: 12px; }
 ul.findings { list-style: none; margin: 0; padding: 0; }
 ul.findings li { margin: 6px 0 0; padding: 6px 8px 6px 26px; border-radius: 6px; font-size: 13px;
-  border-left: 4px solid; position: relative; }
+  border-left: 4px solid; position: relative; overflow-wrap: anywhere; }
 ul.findings li.sev-error { background: var(--err-bg); border-color: var(--err); }
 ul.findings li.sev-warning { background: var(--warn-bg); border-color: #e0a84a; }
 ul.findings li.sev-info { background: var(--info-bg); border-color: var(--info); }
@@ -489,6 +778,70 @@ li.sev-error .sev { color: var(--err); }
 li.sev-warning .sev { color: var(--warn); }
 li.sev-info .sev { color: var(--info); }
 .hint { color: #2b3036; margin-top: 3px; font-size: 12.5px; }
+.card { min-width: 0; }
+.card.wide-card { grid-column: span 2; }
+.thumb .kind, .thumb .role { position: absolute; left: 6px; font-size: 11.5px;
+  line-height: 18px; padding: 0 7px; border-radius: 999px; white-space: nowrap;
+  max-width: calc(100% - 12px); overflow: hidden; text-overflow: ellipsis; }
+.kind { top: 6px;
+  background: rgba(255, 255, 255, .93); color: #1d2127; font-weight: 600;
+  box-shadow: 0 0 0 1px rgba(0, 0, 0, .15); cursor: help; }
+.kind .conf { font-weight: 400; color: var(--dim); }
+.kind.k-unknown { font-weight: 400; color: var(--dim); }
+.role { bottom: 6px; font-weight: 700; }
+.role.keep { background: var(--ok); color: #fff; }
+.role.drop { background: rgba(29, 33, 39, .78); color: #fff; }
+.quality { display: flex; flex-wrap: wrap; gap: 3px 4px; margin-top: 5px; }
+.q { font-size: 11.5px; line-height: 18px; padding: 0 7px; border-radius: 999px;
+  white-space: nowrap; border: 1px solid transparent; }
+.q.good { color: var(--ok); background: var(--ok-bg); }
+.q.sev-error { color: var(--err); background: var(--err-bg); border-color: var(--err);
+  font-weight: 600; }
+.q.sev-warning { color: #7a4700; background: var(--warn-bg); border-color: #e0a84a;
+  font-weight: 600; }
+.q.sev-info { color: var(--info); background: var(--info-bg); border-color: #9cbbe3; }
+.dup-group { grid-column: 1 / -1; border: 1px dashed #e0a84a; border-radius: 10px;
+  background: #fffaf2; padding: 8px 10px 10px; min-width: 0; }
+.dup-title { font-weight: 600; font-size: 13px; color: var(--warn); margin-bottom: 6px; }
+.dup-group.pair { grid-column: span 2; }
+.dup-cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(200px, 1fr));
+  gap: 10px; align-items: start; }
+@supports (grid-template-columns: subgrid) {
+  /* the group's cards on the sheet's own columns: as wide as every other card */
+  .dup-group { display: grid; grid-template-columns: subgrid; align-items: start; }
+  .dup-title { grid-column: 1 / -1; margin-bottom: 0; }
+  .dup-cards { display: contents; }
+}
+.card.dup-keep { border-color: var(--ok); box-shadow: inset 0 3px 0 var(--ok); }
+.strip-title { font-size: 12px; color: var(--dim); margin-top: 6px; }
+ol.filmstrip { display: flex; gap: 4px; overflow-x: auto; list-style: none; margin: 2px 0 0;
+  padding: 0 0 4px; }
+ol.filmstrip li { flex: 0 0 88px; position: relative; }
+ol.filmstrip img { display: block; width: 88px; height: 50px; object-fit: contain;
+  background: #23272d; border-radius: 3px; }
+ol.filmstrip li.sev-warning img, ol.filmstrip li.sev-error img { outline: 2px solid #e0a84a;
+  outline-offset: -2px; }
+ol.filmstrip li.sev-info img { outline: 2px solid #9cbbe3; outline-offset: -2px; }
+.flag { position: absolute; left: 3px; top: 3px; font-size: 10.5px; line-height: 15px;
+  padding: 0 4px; border-radius: 3px; background: #e0a84a; color: #1d2127; font-weight: 600; }
+.flag.sev-info { background: #9cbbe3; }
+.thumb .flag { left: 6px; top: 6px; font-size: 11.5px; line-height: 18px; padding: 0 7px; }
+.times { display: block; font-size: 11px; color: var(--dim); text-align: center;
+  font-variant-numeric: tabular-nums; }
+figure.shake { margin: 6px 0 0; }
+svg.shake-plot { display: block; width: 100%; height: 44px; border: 1px solid var(--line);
+  border-radius: 3px; }
+.band.b0 { fill: #f3f4f6; }
+.band.b1 { fill: #e8ebef; }
+.band.sev-warning, .band.sev-error { fill: #ffd8a8; }
+.band.sev-info { fill: #d6e4f6; }
+.unread { fill: #c9ced6; }
+.cut { stroke: #5f6670; stroke-width: 1; stroke-dasharray: 3 2; vector-effect: non-scaling-stroke;
+  pointer-events: none; }
+.series { fill: none; stroke: #1559a8; stroke-width: 1.5; stroke-linejoin: round;
+  vector-effect: non-scaling-stroke; pointer-events: none; }
+figure.shake figcaption { display: flex; justify-content: space-between; gap: 6px;
+  font-size: 11px; color: var(--dim); font-variant-numeric: tabular-nums; }
 .hint b { color: #1d2127; }
 section.problems ul { margin: 0; padding-left: 18px; }
 ol.missing { columns: 11em; column-gap: 24px; margin: 4px 0 12px; padding-left: 28px; }
@@ -502,6 +855,11 @@ ol.missing li { break-inside: avoid; padding: 1px 0; }
   .files { grid-template-columns: 1fr 1fr; gap: 8px; }
   .card:not(.clean) { grid-column: 1 / -1; }
   .card.clean .thumb { height: 110px; }
+  .card.video { grid-column: 1 / -1; }
+  .dup-group { padding: 6px; }
+  .dup-cards { grid-template-columns: 1fr 1fr; gap: 8px; }
+  .dup-cards .card { grid-column: auto; }
+  .dup-cards .thumb { height: 130px; }
   .thumb { height: 190px; }
   a.top { display: none; }
 }
@@ -515,6 +873,7 @@ ol.missing li { break-inside: avoid; padding: 1px 0; }
   a.top { display: none; }
   .files { grid-template-columns: repeat(4, 1fr); gap: 8px; }
   .thumb { height: 120px; }
+  ol.filmstrip { flex-wrap: wrap; overflow: visible; }
   .grid-table tr { break-inside: avoid; }
   .grid-table th, .grid-table td { padding: 4px 6px; }
 }
