@@ -27,6 +27,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, TextIO
 
@@ -83,7 +84,10 @@ class Writer(ReportWriter):
 
     def begin(self, report: Report) -> None:
         # Which checks ran: a photo is called sharp or well exposed only by a check that ran.
-        self.checks = frozenset(c.id for c in report.checks) or None
+        # (`mediacheck serve` lists them as plain dicts.)
+        ids = {c.get("id") if isinstance(c, dict) else getattr(c, "id", None)
+               for c in report.checks or []}
+        self.checks = frozenset(str(i) for i in ids if i) or None
 
     def submission(self, sub: SubmissionResult) -> None:
         index = len(self.rows)
@@ -605,57 +609,67 @@ def _filmstrip(frames: list[tuple[int, tuple[float, float], str]],
 
 def _shake_plot(row: dict[str, Any], flagged: dict[tuple[str, str], Finding], lang: str) -> str:
     """Inline SVG, no script: the scenes as background bands (those a finding names tinted by
-    its severity), cuts as thin lines, the shake series as a line; times below it."""
-    points = [(p[0], p[1]) for p in (_point(p) for p in row.get("shake_series") or [])
-              if p is not None]
+    its severity), cuts as thin lines, the shake series as a line; times below it. Nothing
+    when no scene was long enough to measure."""
+    points = [p for p in (_point(p) for p in row.get("shake_series") or []) if p is not None]
     scenes = [s for s in (_span(s) for s in row.get("scenes") or []) if s is not None]
-    if not points and not scenes:
-        return ""
     until = _number(row.get("analysed_until"))
     length = max([_number(row.get("duration")) or 0.0, until or 0.0]
                  + [s[1] for s in scenes] + [p[0] for p in points])
-    if length <= 0:
+    if not points or length <= 0:
         return ""
-    top = max([PLOT_LEAST_TOP] + [v * 1.1 for _, v in points])
+    axes = _Axes(length, max([PLOT_LEAST_TOP] + [v * 1.1 for _, v in points]))
+    shapes = _bands(scenes, flagged, axes, lang)
+    if row.get("motion_complete") is False and until is not None and until < length:
+        label = t("report_shake_unread", lang, until=_clock(until))
+        shapes.append(f'<rect class="unread" x="{axes.x(until):.1f}" y="0" '
+                      f'width="{PLOT_WIDTH - axes.x(until):.1f}" height="{PLOT_HEIGHT}">'
+                      f"<title>{esc(label)}</title></rect>")
+    cuts = [c for c in (_number(c) for c in row.get("cuts") or []) if c is not None]
+    shapes += [f'<line class="cut" x1="{axes.x(c):.1f}" y1="0" x2="{axes.x(c):.1f}" '
+               f'y2="{PLOT_HEIGHT}"/>' for c in cuts]
+    # whole units: a hundred points stay a few hundred bytes, and a unit is about a pixel
+    line = " ".join(f"{axes.x(t_):.0f},{axes.y(v):.0f}" for t_, v in points)
+    shapes.append(f'<polyline class="series" points="{line}"/>')
+    title = esc(t("report_shake_title", lang))
+    legend = f' title="{esc(t("report_shake_legend", lang))}"' if cuts else ""
+    return (f'<figure class="shake"><svg class="shake-plot" xmlns="http://www.w3.org/2000/svg" '
+            f'role="img" aria-label="{title}" viewBox="0 0 {PLOT_WIDTH} {PLOT_HEIGHT}" '
+            f'preserveAspectRatio="none">{"".join(shapes)}</svg><figcaption><span>0:00</span>'
+            f"<span{legend}>{title}</span><span>{esc(_clock(length))}</span></figcaption>"
+            "</figure>")
 
-    def x(seconds: float) -> str:
-        return f"{min(max(seconds, 0.0), length) / length * PLOT_WIDTH:.1f}"
 
-    def y(shake: float) -> str:  # 2 units clear of each edge: a still camera's line shows
-        return f"{PLOT_HEIGHT - 2 - min(max(shake, 0.0), top) / top * (PLOT_HEIGHT - 4):.1f}"
+@dataclass(frozen=True)
+class _Axes:
+    """Seconds (0 to the clip's length) and shake (0 to `top`) in the plot's units; y grows
+    downwards, 2 units clear of each edge so that a still camera's line shows."""
 
-    shapes = []
+    length: float
+    top: float
+
+    def x(self, seconds: float) -> float:
+        return min(max(seconds, 0.0), self.length) / self.length * PLOT_WIDTH
+
+    def y(self, shake: float) -> float:
+        return PLOT_HEIGHT - 2 - min(max(shake, 0.0), self.top) / self.top * (PLOT_HEIGHT - 4)
+
+
+def _bands(scenes: list[tuple[float, float]], flagged: dict[tuple[str, str], Finding],
+           axes: _Axes, lang: str) -> list[str]:
+    """A background band per scene, alternating greys, tinted where a finding names it."""
+    out = []
     for number, span in enumerate(scenes, start=1):
         finding = _scene_flag(span, flagged)
         cls = f"band sev-{finding.severity.value}" if finding else f"band b{number % 2}"
         label = t("report_scene", lang, number=number, start=_clock(span[0]), end=_clock(span[1]))
         if finding is not None:
             label += f" · {t(f'report_scene_{finding.key}', lang)}"
-        width = float(x(span[1])) - float(x(span[0]))
-        shapes.append(f'<rect class="{cls}" x="{x(span[0])}" y="0" width="{width:.1f}" '
-                      f'height="{PLOT_HEIGHT}"><title>{esc(label)}</title></rect>')
-    if row.get("motion_complete") is False and until is not None and until < length:
-        label = t("report_shake_unread", lang, until=_clock(until))
-        shapes.append(f'<rect class="unread" x="{x(until)}" y="0" '
-                      f'width="{PLOT_WIDTH - float(x(until)):.1f}" height="{PLOT_HEIGHT}">'
-                      f"<title>{esc(label)}</title></rect>")
-    for cut in row.get("cuts") or []:
-        seconds = _number(cut)
-        if seconds is not None:
-            shapes.append(f'<line class="cut" x1="{x(seconds)}" y1="0" x2="{x(seconds)}" '
-                          f'y2="{PLOT_HEIGHT}"/>')
-    if points:
-        # whole units: a hundred points stay a few hundred bytes, and a unit is about a pixel
-        line = " ".join(f"{float(x(t_)):.0f},{float(y(v)):.0f}" for t_, v in points)
-        shapes.append(f'<polyline class="series" points="{line}"/>')
-    title = t("report_shake_title", lang)
-    svg = (f'<svg class="shake-plot" xmlns="http://www.w3.org/2000/svg" role="img" '
-           f'aria-label="{esc(title)}" viewBox="0 0 {PLOT_WIDTH} {PLOT_HEIGHT}" '
-           f'preserveAspectRatio="none">{"".join(shapes)}</svg>')
-    legend = esc(t("report_shake_legend", lang)) if row.get("cuts") else ""
-    return (f'<figure class="shake">{svg}<figcaption><span>0:00</span>'
-            f'<span class="what" title="{legend}">{esc(title)}</span>'
-            f"<span>{esc(_clock(length))}</span></figcaption></figure>")
+        left = axes.x(span[0])
+        out.append(f'<rect class="{cls}" x="{left:.1f}" y="0" '
+                   f'width="{axes.x(span[1]) - left:.1f}" height="{PLOT_HEIGHT}">'
+                   f"<title>{esc(label)}</title></rect>")
+    return out
 
 
 def _point(item: Any) -> tuple[float, float] | None:
