@@ -6,6 +6,15 @@ its verdict and a grid of every photo thumbnail and video poster frame with that
 beside it, folder-level findings above the grid. A passing submission is folded (`<details>`),
 so a sheet of hundreds of schools opens on what needs work.
 
+What the pixel checks saw is drawn where it is about: each photo carries its shot kind (Toàn
+cảnh / Phát biểu / Cận cảnh / Chưa rõ; the reason as a tooltip, an estimate's confidence in
+grey) and quality badges from its findings (blurred, too dark, a burst shot...; a check that
+ran and found nothing says so: "✓ Rõ nét"). The photos of a near-duplicate group stand side by
+side, the one to keep marked "giữ ảnh này". A video shows a frame per scene with its times (a
+single take: its poster) and its shake over time as a small inline SVG: scenes as bands, cuts
+as dashed lines, the scenes `video-steadiness` names tinted. The reporter judges nothing
+itself: every mark comes from a finding or a figure in the file's row.
+
 Built for a phone as much as for a desk: at 420 px the verdict stays in view (it is the second
 column; sizes and counts of files give way). A card says only what the file adds: its size and
 length, and each finding with its severity as an icon (the check id as a tooltip) and its hint.
@@ -471,6 +480,8 @@ QUALITY_BADGES = {
     ("near-duplicate", "similar"): "report_quality_similar",
 }
 # A photo the check judged and found nothing wrong with: (check, the figure it judges, word).
+# `photo-sharpness` judges a photo with a sharpness above 0, `photo-exposure` every photo
+# whose brightness was measured.
 GOOD_BADGES = (("photo-sharpness", "sharpness", "report_quality_sharp"),
                ("photo-exposure", "median_luma", "report_quality_exposed"))
 # The shake plot: its drawing box, and the least shake (percent of the picture's diagonal) at
@@ -489,6 +500,8 @@ def _kind_badge(row: dict[str, Any], lang: str) -> str:
     why = row.get("shot_why") if isinstance(row.get("shot_why"), dict) else {}
     name = shot_label(str(kind), lang)
     reason = why_text(why, lang) if why else ""
+    if reason.startswith("shot_why_"):  # a reason this version has no words for
+        reason = ""
     confidence = _number(row.get("shot_confidence"))
     if kind == "unknown" or why.get("key") == "name" or confidence is None:
         title, shown = t("report_shot_title", lang, kind=name, why=reason), ""
@@ -515,8 +528,9 @@ def _quality_badges(row: dict[str, Any], findings: list[Finding], lang: str,
         badges.append((f.check, f'<span class="q sev-{f.severity.value}"{title}>'
                                 f"{esc(t(word, lang))}</span>"))
     for check, figure, word in GOOD_BADGES:
-        judged = checks is None or check in checks
-        if check not in seen and judged and _number(row.get(figure)):
+        value = _number(row.get(figure))
+        measured = value is not None and (value > 0 or figure != "sharpness")
+        if check not in seen and measured and (checks is None or check in checks):
             badges.append((check, f'<span class="q good">✓ {esc(t(word, lang))}</span>'))
     order = [check for check, _, _ in GOOD_BADGES] + ["near-duplicate"]
     badges.sort(key=lambda b: order.index(b[0]) if b[0] in order else len(order))
