@@ -285,3 +285,17 @@ def test_worker_processes_that_cannot_start_leave_the_work_to_this_one(tree: Pat
     report = run_paths([tree], jobs=2, thumbnails=True)
     assert [s.to_dict() for s in report.submissions] == [s.to_dict() for s in inline.submissions]
     assert [p.key for p in report.problems] == ["pool_unavailable"]
+
+
+def test_a_turned_photo_is_shown_at_its_display_size(tmp_path: Path) -> None:
+    """EXIF Orientation 6 (a phone held upright): the facts say how a viewer shows it, so no
+    reporter has to work it out again."""
+    from conftest import EVENT, check_folder, good_photos
+
+    folder = tmp_path / EVENT
+    good_photos(folder)
+    make_photo(folder / "IMG_9.jpg", size=(1800, 1200), orientation=6, seed=9)
+    rows = {r["path"]: r for r in check_folder(folder).files}
+    turned = rows["IMG_9.jpg"]
+    assert (turned["width"], turned["height"]) == (1800, 1200)
+    assert (turned["display_width"], turned["display_height"]) == (1200, 1800)
