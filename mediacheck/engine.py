@@ -243,18 +243,19 @@ def iter_results(submissions: Iterable[EventFolder], profile: Profile,
 
 
 def run(paths: list[Path], profile: Profile, options: RunOptions | None = None,
-        writer: Any = None) -> Report:
+        writer: Any = None, *, keep: bool | None = None) -> Report:
     """Check every submission under `paths` and gather the report.
 
     With a `writer` (a reporter's `ReportWriter`), each submission is handed to it as soon as
     it is checked and only its summary row is kept: the report is written as the run goes and
-    memory stays flat however many files there are. Without one, every result is kept in
-    `report.submissions`.
+    memory stays flat however many files there are. Without one (or with `keep`), every result
+    is kept in `report.submissions`.
 
     With `units` (the office's list), the report also says which units have not submitted
     for `activity` (or for each activity seen) and which submissions name a unit not listed.
     """
     options = options or RunOptions()
+    keep = writer is None if keep is None else keep
     lang = options.lang
     submissions, problems = discover(paths, profile, lang)
     if options.on_start is not None:
@@ -270,7 +271,7 @@ def run(paths: list[Path], profile: Profile, options: RunOptions | None = None,
     if writer is not None:
         writer.begin(report)
     for result in iter_results(submissions, profile, options):
-        report.add(result, keep=writer is None)
+        report.add(result, keep=keep)
         if writer is not None:
             writer.submission(result)
     if options.units is not None:

@@ -25,6 +25,7 @@ from typing import Any
 from mediacheck import engine
 from mediacheck.profile import Profile
 from mediacheck.report import Report, SubmissionResult
+from mediacheck.reporters import ReportWriter
 
 # ------------------------------------------------------------------------------ jobs & events
 
@@ -213,21 +214,23 @@ def check_paths(paths: list[Path], profile: Profile, lang: str, *, cache: Any = 
                 now: datetime | None = None, executor: Any = None) -> Report:
     """Check `paths` like the command line does, telling as it goes: the number of files,
     each file when read, each submission when judged."""
-    submissions, problems = engine.discover(paths, profile, lang)
-    if on_start is not None:
-        on_start(sum(len(s.files) for s in submissions))
-    report = new_report(profile, lang)
-    report.problems = problems
-    options = _options(lang, report, now=now, thumbnails=thumbnails, cache=cache,
-                       executor=executor,
+    options = _options(lang, now=now, thumbnails=thumbnails, cache=cache, executor=executor,
+                       on_start=on_start,
                        on_file=None if on_file is None else (lambda media: on_file(media.rel)))
-    report.checks = [{"id": c.id, "description": c.description} for c in
-                     engine.runnable_checks(profile, engine.wanted_stages(profile, options))]
-    for index, result in enumerate(engine.iter_results(submissions, profile, options)):
-        report.submissions.append(result)
-        if on_submission is not None:
-            on_submission(index, result)
-    return report
+    return engine.run(paths, profile, options, _Told(on_submission), keep=True)
+
+
+class _Told(ReportWriter):
+    """Tells the page about each submission as soon as it is judged."""
+
+    def __init__(self, on_submission: Callable[[int, SubmissionResult], None] | None) -> None:
+        self.on_submission = on_submission
+        self.count = 0
+
+    def submission(self, sub: SubmissionResult) -> None:
+        if self.on_submission is not None:
+            self.on_submission(self.count, sub)
+        self.count += 1
 
 
 def check_event(event: Any, profile: Profile, lang: str, *, cache: Any = None,
