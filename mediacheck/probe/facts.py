@@ -54,6 +54,15 @@ class PhotoFacts:
     app13_resources: list[int] = field(default_factory=list)
     fbmd: bool = False
 
+    @property
+    def display_size(self) -> tuple[int, int] | None:
+        """The size a viewer shows: EXIF Orientation 5-8 turns the stored picture by 90°."""
+        if not self.width or not self.height:
+            return None
+        if self.orientation in (5, 6, 7, 8):
+            return self.height, self.width
+        return self.width, self.height
+
 
 @dataclass
 class VideoFacts:
@@ -120,11 +129,10 @@ class FileFacts:
             out["unreadable"] = self.unreadable
         # vars(), not asdict(): the facts are flat, and asdict's deep copy is a third of the
         # cost of a report of thousands of files.
-        if self.photo is not None:
-            out.update(vars(self.photo))
-        if self.video is not None:
-            out.update(vars(self.video))
-            size = self.video.display_size
+        media = self.photo if self.photo is not None else self.video
+        if media is not None:
+            out.update(vars(media))
+            size = media.display_size
             out["display_width"], out["display_height"] = size if size else (None, None)
         if self.pixels is not None:
             pixels = vars(self.pixels)
