@@ -76,3 +76,48 @@ def test_each_photo_kind_and_the_event_summary_are_shown(tmp_path) -> None:
     text = shown(Report(profile="phuluc2", tool_version="x", lang="vi", submissions=[quick]),
                  "vi", color=False)
     assert "Loại ảnh" not in text
+
+
+PIXEL_ITEMS = ("checklist_kinds", "checklist_quality", "checklist_selection", "checklist_steady",
+               "checklist_scenes")
+
+
+def checklist_shown(text: str, lang: str) -> str:
+    """The closing checklist of a terminal report, its lines joined (rich wraps them)."""
+    from mediacheck.i18n import t
+
+    title = t("checklist_title", lang)
+    flat = " ".join(text.split())
+    assert title in flat
+    return flat[flat.index(title):]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_checklist_asks_only_what_the_run_did_not_judge(tmp_path, lang: str) -> None:
+    """The picture analysis judges the shot kinds, quality, bursts, steadiness and scenes: a full
+    run leaves the teacher only 5WH's What, Who and How many; --quick, which skips it, brings
+    those items back; a check switched off in the profile brings back its item only."""
+    from conftest import EVENT, good_photos, run_paths
+
+    from mediacheck.i18n import t
+    from mediacheck.profile import load_profile
+
+    folder = tmp_path / EVENT
+    good_photos(folder)
+    always = [t(k, lang) for k in ("checklist_what", "checklist_who", "checklist_how")]
+    pixel_items = [t(k, lang) for k in PIXEL_ITEMS]
+
+    full = checklist_shown(shown(run_paths([folder], lang=lang), lang, color=False), lang)
+    assert all(item in full for item in always)
+    assert [item for item in pixel_items if item in full] == []
+
+    quick = checklist_shown(shown(run_paths([folder], lang=lang, pixels=False), lang,
+                                  color=False), lang)
+    assert all(item in quick for item in always + pixel_items)
+
+    rules = tmp_path / "no-steadiness.toml"
+    rules.write_text('extends = "phuluc2"\n[checks.video-steadiness]\nenabled = false\n')
+    partly = checklist_shown(shown(run_paths([folder], load_profile(rules), lang=lang), lang,
+                                   color=False), lang)
+    assert [item for item in pixel_items if item in partly] == [t("checklist_steady", lang)]
+

@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, fingerprint, run_paths
 
 from mediacheck.profile import load_profile
-from mediacheck.report import SubmissionResult
+from mediacheck.report import Report, SubmissionResult
 
 SAMPLES = REPO / "sample_media"
 # Long after the samples' 2023-09-05 (so the photo of 09-08 is "another day", not "future"),
@@ -37,13 +37,30 @@ EXPECTED: dict[str, tuple[str, dict[tuple[str, str], int]]] = {
     "THCS Pu Nhi_Flycam": ("pass", {}),
     "THCS Pu Nhi_Dung luong": ("pass", {}),
     "THCS Pu Nhi_Anh trung lap": ("pass", {("duplicate", "warning"): 1}),
+    "THCS Pu Nhi_Anh mo": ("pass", {("photo-sharpness", "warning"): 1}),
+    "THCS Pu Nhi_Anh toi": ("pass", {("photo-exposure", "warning"): 1}),
+    "THCS Pu Nhi_Anh chay sang": ("pass", {("photo-exposure", "warning"): 1}),
+    "THCS Pu Nhi_Chup lien": ("pass", {("near-duplicate", "warning"): 2}),
+    "THCS Pu Nhi_Thieu loai anh": ("pass", {("shot-kinds", "warning"): 1}),
+    "THCS Pu Nhi_Video rung": ("pass", {("video-steadiness", "warning"): 1}),
+    "THCS Pu Nhi_Video nhieu canh": ("pass", {("video-scenes", "warning"): 2}),
 }
+# The folders whose finding comes from the picture analysis: with --quick they pass clean.
+PIXEL_FOLDERS = {"THCS Pu Nhi_Anh mo", "THCS Pu Nhi_Anh toi", "THCS Pu Nhi_Anh chay sang",
+                 "THCS Pu Nhi_Chup lien", "THCS Pu Nhi_Thieu loai anh", "THCS Pu Nhi_Video rung",
+                 "THCS Pu Nhi_Video nhieu canh"}
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="sample_media/ not built")
 
 
 @pytest.fixture(scope="module")
-def results() -> dict[str, SubmissionResult]:
-    report = run_paths([SAMPLES], lang="en", now=NOW)
+def reports() -> dict[str, Report]:
+    """One full run of the samples per language, shared by the tests that read them."""
+    return {lang: run_paths([SAMPLES], lang=lang, now=NOW) for lang in ("en", "vi")}
+
+
+@pytest.fixture(scope="module")
+def results(reports: dict[str, Report]) -> dict[str, SubmissionResult]:
+    report = reports["en"]
     assert not report.problems
     return {Path(s.path).name: s for s in report.submissions}
 
@@ -106,9 +123,95 @@ def test_specific_files(results: dict[str, SubmissionResult]) -> None:
         "VID_20230905_091707.mp4": "video-codec"}
     assert set(keys("THCS Pu Nhi_Flycam", "drone")) == {"DJI_0001.JPG", "DJI_0002.MP4"}
     assert keys("THCS Pu Nhi_Anh trung lap", "duplicate") == {
-        "IMG_20230905_094254 - Copy.jpg": "duplicate"}
+        "Toancanh_1 - Copy.jpg": "duplicate"}
     portrait = [f for f in results["THCS Pu Nhi_Khaigiang"].files if f.get("rotation") == 90]
     assert [(f["display_width"], f["display_height"]) for f in portrait] == [(1080, 1920)]
+
+
+def test_the_passing_folder_shows_the_three_kinds_and_steady_single_scenes(
+        results: dict[str, SubmissionResult]) -> None:
+    """Nothing at all to read for the teacher: not even a note; each photo's kind from its
+    name, each clip one steady scene of 30-60 s."""
+    result = results["THCS Pu Nhi_Khaigiang"]
+    assert result.findings == []
+    kinds = {f["path"]: f["shot"] for f in result.files if f["kind"] == "photo"}
+    assert kinds == {"Toancanh_1.jpg": "wide", "Phatbieu_1.jpg": "speaker",
+                     "Cancanh_1.jpg": "closeup", "Cancanh_2.jpg": "closeup"}
+    steady = load_profile().checks["video-steadiness"].options["handheld_above"]
+    videos = [f for f in result.files if f["kind"] == "video"]
+    assert len(videos) == 2
+    for video in videos:
+        (scene,) = video["scenes"]
+        assert video["cuts"] == [] and video["angles"] == 1
+        assert 30 <= scene["end"] - scene["start"] <= 60 and scene["shake"] < steady
+
+
+def test_good_photos_give_no_shot_kind_note(results: dict[str, SubmissionResult]) -> None:
+    """Three good photos named by kind: only the folders built to lack a kind hear of it."""
+    noted = {name for name, r in results.items() if any(f.check == "shot-kinds"
+                                                        for f in r.findings)}
+    assert noted == {"THCS Pu Nhi_Thieu loai anh", "THCS Pu Nhi_Chi 2 anh"}
+    (note,) = [f for f in results["THCS Pu Nhi_Chi 2 anh"].findings if f.check == "shot-kinds"]
+    assert (note.key, note.severity.value) == ("none-recognised", "info")
+
+
+def test_pixel_samples_name_their_files(results: dict[str, SubmissionResult]) -> None:
+    def found(folder: str, check: str) -> list[tuple[str | None, str, dict]]:
+        return [(f.path, f.key, f.details) for f in results[folder].findings if f.check == check]
+
+    [(blurred, key, details)] = found("THCS Pu Nhi_Anh mo", "photo-sharpness")
+    assert (blurred, key) == ("IMG_20230905_095236.jpg", "blurred")
+    assert float(details["edge_width"]) >= 2.0     # clearly blurred, not on the edge
+    assert [(p, k) for p, k, _ in found("THCS Pu Nhi_Anh toi", "photo-exposure")] == [
+        ("IMG_20230905_095904.jpg", "under-exposed")]
+    assert [(p, k) for p, k, _ in found("THCS Pu Nhi_Anh chay sang", "photo-exposure")] == [
+        ("IMG_20230905_100532.jpg", "over-exposed")]
+    burst = found("THCS Pu Nhi_Chup lien", "near-duplicate")
+    assert {(p, k) for p, k, _ in burst} == {("IMG_20230905_101200.jpg", "burst"),
+                                            ("IMG_20230905_101202.jpg", "burst")}
+    assert {d["same_as"] for _, _, d in burst} == {"IMG_20230905_101201.jpg"}
+    assert {d["group_size"] for _, _, d in burst} == {3}
+    assert [(p, k) for p, k, _ in found("THCS Pu Nhi_Thieu loai anh", "shot-kinds")] == [
+        (None, "missing-speaker")]
+    [(shaky, key, details)] = found("THCS Pu Nhi_Video rung", "video-steadiness")
+    assert (shaky, key, details["start"], details["end"]) == (
+        "VID_20230905_102344.mp4", "shaky", "0:00", "0:32")
+    scenes = {k: d for p, k, d in found("THCS Pu Nhi_Video nhieu canh", "video-scenes")
+              if p == "VID_20230905_103035.mp4"}
+    assert set(scenes) == {"scene-too-short", "too-many-angles"}
+    assert scenes["scene-too-short"]["count"] == "5"
+    assert scenes["too-many-angles"]["angles"] == "3"
+    (edited,) = [f for f in results["THCS Pu Nhi_Video nhieu canh"].files if f["kind"] == "video"]
+    assert edited["cuts"] == [8.0, 14.0, 21.0, 28.0]
+
+
+def test_quick_check_leaves_the_pixel_folders_clean() -> None:
+    """Without the picture analysis the pixel checks do not run: their folders pass clean, and
+    every other folder keeps its findings."""
+    report = run_paths([SAMPLES], now=NOW, pixels=False)
+    quick = {Path(s.path).name: s for s in report.submissions}
+    for name in PIXEL_FOLDERS:
+        assert [f for f in quick[name].findings if f.severity.value != "info"] == [], name
+    assert {c.id for c in report.checks}.isdisjoint(
+        {"photo-sharpness", "photo-exposure", "shot-kinds", "near-duplicate",
+         "video-steadiness", "video-scenes"})
+    for name in set(EXPECTED) - PIXEL_FOLDERS - {"THCS Pu Nhi_Chi 2 anh"}:
+        verdict, expected = EXPECTED[name]
+        seen = Counter((f.check, f.severity.value) for f in quick[name].findings
+                       if f.severity.value != "info")
+        assert (quick[name].verdict, dict(seen)) == (verdict, expected), name
+
+
+def test_the_readme_is_the_builders() -> None:
+    """sample_media/README.md is what the builder writes now (its table is SAMPLES)."""
+    from mediacheck.samples.build import README_HEAD, README_TAIL
+    from mediacheck.samples.build import SAMPLES as TABLE
+
+    readme = (SAMPLES / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith(README_HEAD) and readme.endswith(README_TAIL)
+    assert [line.split("`")[1].rstrip("/") for line in readme.splitlines()
+            if line.startswith("| `")] == [s.folder for s in TABLE]
+    assert {s.folder for s in TABLE} == set(EXPECTED)
 
 
 def test_size_limit_fires_only_with_a_tiny_limit(tmp_path: Path) -> None:
@@ -127,23 +230,19 @@ def test_checking_samples_changes_nothing() -> None:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_every_message_is_filled_in(lang: str) -> None:
+def test_every_message_is_filled_in(lang: str, reports: dict[str, Report]) -> None:
     """No {placeholder} is left in any message or hint the samples produce, in either language."""
-    from mediacheck.engine import RunOptions, run
-    from mediacheck.profile import load_profile
-
-    report = run([SAMPLES], load_profile(), RunOptions(lang=lang, now=NOW))
+    report = reports[lang]
     texts = [f.message + f.hint for s in report.submissions for f in s.findings]
     assert texts and not [text for text in texts if "{" in text or "}" in text]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_a_file_message_does_not_repeat_the_file_name(lang: str) -> None:
+def test_a_file_message_does_not_repeat_the_file_name(lang: str, reports: dict[str, Report]
+                                                      ) -> None:
     """Messages are printed under their file's name (terminal, HTML) or beside it (CSV, CI
     formats carry the path as the location): repeating it is noise."""
-    from mediacheck.engine import RunOptions, run
-
-    report = run([SAMPLES], load_profile(), RunOptions(lang=lang, now=NOW))
+    report = reports[lang]
     about_files = [f for s in report.submissions for f in s.findings if f.path]
     assert len({f.check for f in about_files}) >= 10
     assert [f.message for f in about_files if f.path.rsplit("/", 1)[-1] in f.message] == []

@@ -80,8 +80,9 @@ def _out_of_bounds(scenes: list[dict[str, Any]], options: dict[str, Any]
 
 
 def _listing(scenes: list[dict[str, Any]], limit: int) -> str:
-    """'0:00–0:12 (12 s), 0:12–0:20 (8 s)…': the first `limit` scenes, the rest counted."""
-    parts = [f"{clock(s['start'])}–{clock(s['end'])} ({int(s['end'] - s['start'] + 0.5)} s)"
-             for s in scenes[:limit]]
+    """'0:00–0:12, 0:12–0:20…': the first `limit` scenes as a player shows their times, the
+    rest counted. No unit: the same words read in every language (a length is the difference
+    of the times)."""
+    parts = [f"{clock(s['start'])}–{clock(s['end'])}" for s in scenes[:limit]]
     more = len(scenes) - limit
     return ", ".join(parts) + (f", … (+{more})" if more > 0 else "")

@@ -196,3 +196,24 @@ def photos_by_kind(sub: Any) -> list[tuple[str, list[str]]]:
         if row.get("kind") == "photo" and row.get("shot"):
             groups.setdefault(row["shot"], []).append(str(row["path"]))
     return [(k, groups[k]) for k in (*SHOT_KINDS, "unknown") if k in groups]
+
+
+# The closing checklist: what the sender must confirm by eye. Each item names the checks that
+# judge it from the pictures; it is listed only when one of them did not run in this report
+# (`--quick`, or switched off in the profile): `report.checks` holds the checks that ran.
+CHECKLIST: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("checklist_what", ()),
+    ("checklist_who", ()),
+    ("checklist_how", ()),
+    ("checklist_kinds", ("shot-kinds",)),
+    ("checklist_quality", ("photo-sharpness", "photo-exposure")),
+    ("checklist_selection", ("near-duplicate",)),
+    ("checklist_steady", ("video-steadiness",)),
+    ("checklist_scenes", ("video-scenes",)),
+)
+
+
+def checklist(report: Report) -> list[str]:
+    """The catalog keys of the checklist items the program did not judge in this run."""
+    ran = {c.id for c in report.checks}
+    return [key for key, judged_by in CHECKLIST if not judged_by or not set(judged_by) <= ran]

@@ -23,6 +23,7 @@ from mediacheck.naming import fold
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
 from mediacheck.reporters import (
     ReportWriter,
+    checklist,
     files_line,
     hint_label,
     human_size,
@@ -87,7 +88,7 @@ class Writer(ReportWriter):
         if report.units is not None:
             _render_units(console, report.units, lang)
         if not self.quiet:
-            _render_checklist(console, lang)
+            _render_checklist(console, report, lang)
 
 
 def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
@@ -292,8 +293,10 @@ def _render_missing(console: Console, entry: dict, total: int, lang: str) -> Non
     console.print(table)
 
 
-def _render_checklist(console: Console, lang: str) -> None:
+def _render_checklist(console: Console, report: Report, lang: str) -> None:
+    """What the sender must still look at: 5WH's What, Who and How many always, and what the
+    picture analysis would have judged when it did not run (`--quick`)."""
     console.print()
     console.print(Text(t("checklist_title", lang), style="bold"))
-    for key in ("checklist_what", "checklist_who", "checklist_how", "checklist_steady"):
+    for key in checklist(report):
         _print_indented(console, Text(f"☐ {t(key, lang)}"), 2)

@@ -12,12 +12,17 @@ Output is deterministic: fixed seeds and times, bit-exact ffmpeg output.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mediacheck.samples.factory import make_photo, make_video, truncate
+import numpy as np
+
+from mediacheck.samples.factory import make_photo, make_video, picture, truncate
+from mediacheck.samples.motion import Piece, camera_clip, splice_clips
 
 UNIT = "THCS Pu Nhi"
 DAY = "20230905"
@@ -25,6 +30,13 @@ EXIF_DAY = "2023:09:05"
 PU_NHI = (21.3856, 103.0170)  # the school, Điện Biên Đông district
 HA_NOI = (21.0285, 105.8542)  # ~295 km east of it
 PHOTO_QUALITY = 70  # keeps the whole sample set small; the pictures are synthetic anyway
+# The pictures show no people, so a photo's Phụ lục 2 kind is in its name, in the words of
+# the profile's shot-kinds options, as that check's hint asks teachers to write it.
+SHOT_KINDS = ("Toancanh", "Phatbieu", "Cancanh")
+# Clips filmed with the virtual camera (mediacheck.samples.motion): 720p, the least that
+# video-resolution takes, at 15 frames a second, small enough to ship and enough to measure.
+FILMED_SIZE = (1280, 720)
+FILMED_FPS = 15.0
 
 
 @dataclass
@@ -33,6 +45,8 @@ class Maker:
 
     seed: int = 0
     clock: int = 7 * 3600 + 30 * 60 + 12  # 07:30:12 local time
+    # Where filmed clips are made before they are muxed into a sample (never the output).
+    scratch: Path = field(default_factory=lambda: Path(tempfile.gettempdir()))
 
     def next_seed(self) -> int:
         self.seed += 1
@@ -45,9 +59,11 @@ class Maker:
         m, s = divmod(rest, 60)
         return f"{h:02d}{m:02d}{s:02d}", f"{h:02d}:{m:02d}:{s:02d}"
 
-    def photo(self, folder: Path, name: str | None = None, ext: str = ".jpg", **kw: Any) -> Path:
-        """A good camera original unless ``kw`` say otherwise."""
-        stamp, exif_time = self.tick()
+    def photo(self, folder: Path, name: str | None = None, ext: str = ".jpg", after: int = 97,
+              **kw: Any) -> Path:
+        """A good camera original unless ``kw`` say otherwise, ``after`` seconds after the
+        previous file."""
+        stamp, exif_time = self.tick(after)
         n = self.seed
         options: dict[str, Any] = {
             "datetime_original": f"{EXIF_DAY} {exif_time}",
@@ -58,8 +74,19 @@ class Maker:
         options.update(kw)
         return make_photo(folder / (name or f"IMG_{DAY}_{stamp}{ext}"), **options)
 
-    def good_photos(self, folder: Path, count: int = 3) -> list[Path]:
-        return [self.photo(folder) for _ in range(count)]
+    def good_photos(self, folder: Path, count: int = 3,
+                    kinds: Sequence[str] = SHOT_KINDS) -> list[Path]:
+        """``count`` good photos named by kind in turn (Toancanh_1.jpg, Phatbieu_1.jpg,
+        Cancanh_1.jpg, Toancanh_2.jpg...); with ``kinds=()`` the camera's own names."""
+        if not kinds:
+            return [self.photo(folder) for _ in range(count)]
+        made: list[Path] = []
+        numbers: Counter[str] = Counter()
+        for i in range(count):
+            kind = kinds[i % len(kinds)]
+            numbers[kind] += 1
+            made.append(self.photo(folder, name=f"{kind}_{numbers[kind]}.jpg"))
+        return made
 
     def video(self, folder: Path, name: str | None = None, ext: str = ".mp4", **kw: Any) -> Path:
         """A good clip: MP4, H.264 + AAC, 1920x1080, 35 s. Phones stamp creation_time in UTC."""
@@ -72,6 +99,27 @@ class Maker:
         }
         options.update(kw)
         return make_video(folder / (name or f"VID_{DAY}_{stamp}{ext}"), **options)
+
+    def scene(self, motion: str, seconds: float, crf: int = 30, shapes: int = 8) -> Path:
+        """A clip of a new picture (``shapes`` on a gradient) filmed with the virtual camera
+        (``motion``: still, tripod, handheld, shaky...), in the scratch folder."""
+        seed = self.next_seed()
+        still = np.asarray(picture((1600, 900), seed, shapes=shapes))
+        return camera_clip(self.scratch / f"scene-{seed}.mp4", still, motion, seconds=seconds,
+                           size=FILMED_SIZE, fps=FILMED_FPS, seed=seed, crf=crf)
+
+    def filmed(self, folder: Path, motion: str, seconds: float, crf: int = 30) -> Path:
+        """A good clip (MP4, H.264 + AAC, 720p) whose pictures the virtual camera filmed."""
+        clip = self.scene(motion, seconds, crf)
+        return self.video(folder, pictures=clip, seconds=seconds)
+
+    def edited(self, folder: Path, pieces: Sequence[tuple[int, float, float]],
+               sources: Sequence[Path], crf: int = 30) -> Path:
+        """A good clip cut together from ``sources``: (source index, start, seconds) each."""
+        joined = self.scratch / f"edited-{self.next_seed()}.mp4"
+        splice_clips(joined, [Piece(sources[i], start, length) for i, start, length in pieces],
+                     size=FILMED_SIZE, fps=FILMED_FPS, crf=crf)
+        return self.video(folder, pictures=joined, seconds=sum(p[2] for p in pieces))
 
 
 @dataclass(frozen=True)
@@ -94,7 +142,8 @@ class Sample:
 
 def _passes(d: Path, m: Maker) -> None:
     m.good_photos(d, 3)
-    m.photo(d, make="samsung", model="SM-A525F", orientation=6, size=(4000, 3000))
+    m.photo(d, name="Cancanh_2.jpg", make="samsung", model="SM-A525F", orientation=6,
+            size=(4000, 3000))
     m.video(d)
     m.video(d, seconds=40, rotation=90, make="samsung", model="SM-A525F")
 
@@ -120,7 +169,7 @@ def _file_unreadable(d: Path, m: Maker) -> None:
 
 
 def _photo_count(d: Path, m: Maker) -> None:
-    m.good_photos(d, 2)
+    m.good_photos(d, 2, kinds=())  # named by kind, one kind would be missing as well
 
 
 def _photo_original(d: Path, m: Maker) -> None:
@@ -206,13 +255,54 @@ def _duplicate(d: Path, m: Maker) -> None:
     shutil.copyfile(first, d / f"{first.stem} - Copy.jpg")
 
 
+def _blurred(d: Path, m: Maker) -> None:
+    m.good_photos(d, 3)
+    m.photo(d, blur=16)
+
+
+def _dark(d: Path, m: Maker) -> None:
+    m.good_photos(d, 3)
+    m.photo(d, exposure=-2.5)
+
+
+def _washed_out(d: Path, m: Maker) -> None:
+    m.good_photos(d, 3)
+    m.photo(d, exposure=3.0)
+
+
+def _burst(d: Path, m: Maker) -> None:
+    m.good_photos(d, 3)
+    moment = m.next_seed()
+    for number, drift in enumerate((0, 9, 18)):  # the hands drift a little between frames
+        m.photo(d, after=97 if number == 0 else 1, seed=moment, view=(drift, drift // 3))
+
+
+def _shot_kinds(d: Path, m: Maker) -> None:
+    m.good_photos(d, 3, kinds=("Toancanh", "Toancanh", "Cancanh"))
+
+
+def _shaky(d: Path, m: Maker) -> None:
+    m.good_photos(d, 3)
+    m.filmed(d, "shaky", seconds=32, crf=42)
+
+
+def _scenes(d: Path, m: Maker) -> None:
+    m.good_photos(d, 3)
+    # Busy pictures: a few big shapes on two scenes' shared gradient can line up across a cut.
+    stage, students, drum = (m.scene("tripod", 16, crf=36, shapes=32) for _ in range(3))
+    m.edited(d, [(0, 0, 8), (1, 0, 6), (2, 0, 7), (0, 8, 7), (1, 6, 7)], [stage, students, drum],
+             crf=36)
+
+
 SAMPLES: tuple[Sample, ...] = (
     Sample(
         "Khaigiang",
         "nothing (info only)",
-        "4 camera/phone originals (one portrait, EXIF Orientation 6), a 35 s 1080p MP4 and a "
-        "40 s portrait phone clip stored 1920x1080 with rotation 90 (shown 1080x1920); all "
-        "on 2023-09-05 within minutes, GPS within ~100 m",
+        "4 camera/phone originals, the three kinds of photo by name (`Toancanh_1.jpg`, "
+        "`Phatbieu_1.jpg`, `Cancanh_1.jpg`, and `Cancanh_2.jpg` a portrait, EXIF Orientation "
+        "6), a 35 s 1080p MP4 and a 40 s portrait phone clip stored 1920x1080 with rotation "
+        "90 (shown 1080x1920), both steady single scenes; all on 2023-09-05 within minutes, "
+        "GPS within ~100 m",
         _passes,
     ),
     Sample(
@@ -237,7 +327,12 @@ SAMPLES: tuple[Sample, ...] = (
         _file_unreadable,
     ),
     Sample(
-        "Chi 2 anh", "`photo-count` error", "only 2 photos; at least 3 are required", _photo_count
+        "Chi 2 anh",
+        "`photo-count` error; `shot-kinds` info (none recognised)",
+        "only 2 photos; at least 3 are required. They keep the camera's names: named by kind, "
+        "one of the three kinds would be missing too (a `shot-kinds` warning), so nothing "
+        "tells their kind and `shot-kinds` says, for information, that it recognised none",
+        _photo_count,
     ),
     Sample(
         "Anh khong goc",
@@ -315,8 +410,55 @@ SAMPLES: tuple[Sample, ...] = (
     Sample(
         "Anh trung lap",
         "`duplicate` warning",
-        "the same photo bytes twice, as `IMG_...jpg` and `IMG_... - Copy.jpg`",
+        "the same photo bytes twice, as `Toancanh_1.jpg` and `Toancanh_1 - Copy.jpg`",
         _duplicate,
+    ),
+    Sample(
+        "Anh mo",
+        "`photo-sharpness` warning",
+        "a camera original out of focus (Gaussian blur of radius 16 px: its edges are ~3 px "
+        "wide at the 480-px analysis size, sharp photos' under 1)",
+        _blurred,
+    ),
+    Sample(
+        "Anh toi",
+        "`photo-exposure` warning (under-exposed)",
+        "a photo 2.5 stops too dark: median brightness ~60/255, its brightest parts ~100",
+        _dark,
+    ),
+    Sample(
+        "Anh chay sang",
+        "`photo-exposure` warning (over-exposed)",
+        "a photo 3 stops too bright: a third or more of the frame blown out to pure white",
+        _washed_out,
+    ),
+    Sample(
+        "Chup lien",
+        "`near-duplicate` warning (x2: burst)",
+        "a burst: three frames of one moment taken 1 s apart, the camera moved a few pixels "
+        "between them; the sharpest is kept, the other two are named",
+        _burst,
+    ),
+    Sample(
+        "Thieu loai anh",
+        "`shot-kinds` warning (missing-speaker)",
+        "`Toancanh_1.jpg`, `Toancanh_2.jpg` and `Cancanh_1.jpg`: no photo of the organiser "
+        "speaking before the backdrop",
+        _shot_kinds,
+    ),
+    Sample(
+        "Video rung",
+        "`video-steadiness` warning (shaky)",
+        "a 32 s 720p clip filmed by a virtual camera held in a shaky hand (wobble and jolts, "
+        "~1% of the picture's diagonal)",
+        _shaky,
+    ),
+    Sample(
+        "Video nhieu canh",
+        "`video-scenes` warning (x2: scenes too short, too many angles)",
+        "a 35 s 720p clip edited from 3 camera positions (stage, students, drum) into 5 "
+        "scenes of 6-8 s, each too short, from 3 angles (more than 2)",
+        _scenes,
     ),
 )
 
@@ -329,9 +471,16 @@ are gradients and shapes, the metadata is what a camera, phone, editor or chat a
 
 Each folder is one event folder (`Unit_Activity`). Apart from the reason in its row it holds at
 least three good photos, so it should fail for that reason only. Good photos are 2400x1800
-JPEGs with Make/Model, DateTimeOriginal (2023-09-05, local time) and GPS near the school; good
-videos are MP4, H.264 + AAC, 1920x1080, 35 s. Video `creation_time` is UTC, as phones write
-it (local time is UTC+7), so 00:45:01Z is 07:45:01 local on the same day.
+JPEGs with Make/Model, DateTimeOriginal (2023-09-05, local time) and GPS near the school,
+sharp and well exposed; their pictures show no people, so their Phụ lục 2 kind is in their
+names, as `shot-kinds` asks teachers to write it: `Toancanh_1.jpg` (wide shot), `Phatbieu_1.jpg`
+(speaker before the backdrop), `Cancanh_1.jpg` (close-up of attendees). Good videos are MP4,
+H.264 + AAC, 1920x1080, 35 s, steady single takes (one scene, no cut). Video `creation_time` is
+UTC, as phones write it (local time is UTC+7), so 00:45:01Z is 07:45:01 local on the same day.
+The pixel checks' examples (the last seven rows) are made the same way: pictures drawn by
+`factory.picture` (blurred with a Gaussian, exposure shifted in stops, one scene framed again a
+few pixels off), clips filmed from such pictures by the virtual camera of `motion.py` (held on a
+tripod, shaken) and cut together with `splice_clips`, 1280x720 at 15 frames a second.
 
 | folder | must fire | why |
 |---|---|---|
@@ -340,7 +489,15 @@ it (local time is UTC+7), so 00:45:01Z is 07:45:01 local on the same day.
 README_TAIL = """
 Severities are the defaults this set was designed against (Phụ lục 2 table in the spec);
 `rules/phuluc2.toml` is the authority. "Nothing" means no warning or error; info findings
-(the 5WH checklist, praise) may still appear.
+(praise for drone footage, a note) may still appear.
+
+The pixel checks (`photo-sharpness`, `photo-exposure`, `shot-kinds`, `near-duplicate`,
+`video-steadiness`, `video-scenes`) need the picture analysis: with `--quick` they do not run,
+their seven folders pass with nothing, and the checklist at the end of the terminal report asks
+the teacher to look at those things instead. Two findings have no folder here:
+`duplicate-submission` needs one unit to submit one activity twice (a second `Khaigiang` would
+make the passing folder warn too), and `photo-exposure`'s `backlit` needs faces, which these
+pictures do not have; the tests build both.
 """
 
 
@@ -355,14 +512,15 @@ def build(outdir: Path | str = "sample_media") -> list[Path]:
     """Rebuild every sample folder in ``outdir`` and its README; leave anything else alone."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    maker = Maker()
     folders = []
-    for sample in SAMPLES:
-        folder = outdir / sample.folder
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir()
-        sample.build(folder, maker)
-        folders.append(folder)
+    with tempfile.TemporaryDirectory(prefix="mediacheck-samples-") as scratch:
+        maker = Maker(scratch=Path(scratch))
+        for sample in SAMPLES:
+            folder = outdir / sample.folder
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir()
+            sample.build(folder, maker)
+            folders.append(folder)
     write_readme(outdir)
     return folders

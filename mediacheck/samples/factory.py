@@ -17,10 +17,12 @@ from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 from PIL.TiffImagePlugin import IFDRational
 
-__all__ = ["make_photo", "make_video", "truncate", "ffmpeg_exe", "available_encoders"]
+__all__ = [
+    "make_photo", "make_video", "picture", "truncate", "ffmpeg_exe", "available_encoders",
+]
 
 PathLike = str | Path
 
@@ -36,7 +38,7 @@ PHOTOSHOP_AGENT = "Adobe Photoshop CC 2019 (Windows)"
 # --------------------------------------------------------------------------- photos
 
 
-def _picture(size: tuple[int, int], seed: int) -> Image.Image:
+def _picture(size: tuple[int, int], seed: int, shapes: int = 8) -> Image.Image:
     """A smooth gradient with a few shapes and soft noise: compresses well, unique per seed."""
     rng = random.Random(seed)
     w, h = size
@@ -46,7 +48,7 @@ def _picture(size: tuple[int, int], seed: int) -> Image.Image:
     blue = Image.new("L", size, rng.randrange(40, 220))
     img = Image.merge("RGB", (red, green, blue))
     draw = ImageDraw.Draw(img)
-    for _ in range(8):
+    for _ in range(shapes):
         x0, y0 = rng.randrange(w), rng.randrange(h)
         x1, y1 = x0 + rng.randrange(w // 10, w // 3 + 2), y0 + rng.randrange(h // 10, h // 3 + 2)
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
@@ -55,6 +57,53 @@ def _picture(size: tuple[int, int], seed: int) -> Image.Image:
     tile = (max(2, w // 96), max(2, h // 96))
     noise = Image.frombytes("RGB", tile, rng.randbytes(tile[0] * tile[1] * 3))
     return Image.blend(img, noise.resize(size, Image.Resampling.BILINEAR), 0.15)
+
+
+def picture(
+    size: tuple[int, int],
+    seed: int = 0,
+    *,
+    blur: float = 0.0,
+    exposure: float = 0.0,
+    view: tuple[int, int] | None = None,
+    shapes: int = 8,
+) -> Image.Image:
+    """The RGB picture a photo of ``size`` shows (``make_photo`` saves it), as a camera would
+    have taken it wrong on request.
+
+    ``blur`` is a Gaussian blur radius in pixels of ``size`` (missed focus, a shaken hand: 16 at
+    2400x1800 leaves edges ~3 px wide at the checks' 480-px analysis size). ``exposure`` is in
+    stops, applied in linear light (gamma 2.2) and clipped, as a sensor does: -2.5 is a dark
+    room without flash, +3 blows the bright half out to white. ``view`` = (dx, dy) frames the
+    same scene from a camera moved that many pixels: a burst of one moment (the scene is drawn
+    2% larger and cropped, so every ``view`` of one seed shows the same shapes; ``None`` draws
+    it at ``size`` exactly, the picture of every other photo). ``shapes`` is how many shapes
+    are drawn on the gradient: more make a busier scene, which a video's cut detection tells
+    apart from another one more surely (a few big shapes on one gradient can line up).
+    """
+    if view is None:
+        img = _picture(size, seed, shapes)
+    else:
+        w, h = size
+        margin = max(w, h) // 50
+        dx, dy = view
+        if max(abs(dx), abs(dy)) > margin:
+            raise ValueError(f"view offset {view} beyond the {margin}-pixel margin")
+        big = _picture((w + 2 * margin, h + 2 * margin), seed, shapes)
+        img = big.crop((margin + dx, margin + dy, margin + dx + w, margin + dy + h))
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    if exposure:
+        img = _expose(img, exposure)
+    return img
+
+
+def _expose(img: Image.Image, stops: float) -> Image.Image:
+    """``stops`` more (or less) light: gamma-2.2 values to linear, times 2**stops, back."""
+    gain = 2.0**stops
+    table = [min(255, round(255 * min(1.0, (v / 255) ** 2.2 * gain) ** (1 / 2.2))) for v in
+             range(256)]
+    return img.point(table * 3)
 
 
 def _rational(value: float) -> IFDRational:
@@ -230,6 +279,9 @@ def make_photo(
     xmp_history: bool = False,
     quality: int = 85,
     seed: int = 0,
+    blur: float = 0.0,
+    exposure: float = 0.0,
+    view: tuple[int, int] | None = None,
 ) -> Path:
     """Write a photo at ``path`` that looks like a camera original unless told otherwise.
 
@@ -238,7 +290,8 @@ def make_photo(
     pixel size to PixelXDimension/PixelYDimension, a ``(w, h)`` tuple writes a different one
     (as a resized copy would keep), ``None`` leaves them out. ``gps`` is (lat, lon) in
     degrees. ``photoshop_app13``, ``fbmd`` and ``xmp_history`` add the APP13/XMP traces that
-    Photoshop and Facebook leave, JPEG only.
+    Photoshop and Facebook leave, JPEG only. ``blur``, ``exposure`` and ``view`` change the
+    picture (see ``picture``): a blurred, dark, washed-out photo, or one frame of a burst.
     """
     path = Path(path)
     fmt = fmt.upper()
@@ -246,7 +299,7 @@ def make_photo(
         fmt = "HEIF"
     if (photoshop_app13 or fbmd or xmp_history) and fmt != "JPEG":
         raise ValueError("APP13/XMP traces can only be added to JPEG photos")
-    img = _picture(size, seed)
+    img = picture(size, seed, blur=blur, exposure=exposure, view=view)
     meta = None
     if exif:
         meta = _build_exif(
@@ -400,8 +453,14 @@ def make_video(
     creation_time: str | None = "2023-09-05T07:30:00Z",
     location: str | None = None,
     seed: int = 0,
+    pictures: PathLike | None = None,
 ) -> Path:
     """Write a small, deterministic video clip with the bundled ffmpeg.
+
+    Its pictures are a plain colour with two boxes, one moving; or, with ``pictures``, the
+    video stream of that file (an H.264 clip filmed by ``mediacheck.samples.motion``: held
+    still, shaken, cut), copied as it is, so ``width``, ``height``, ``fps``, ``vcodec`` and
+    ``rotation`` are its own; the sound (``seconds`` long) and the metadata are added here.
 
     ``width``x``height`` is the STORED size. ``rotation`` is the clockwise turn in degrees
     (0/90/180/270) the picture needs to be shown upright, as exiftool reports "Rotation"
@@ -426,18 +485,26 @@ def make_video(
         raise ValueError(f"unsupported container {container!r}")
     if rotation % 90:
         raise ValueError("rotation must be a multiple of 90 degrees")
-    encoder, venc_opts = _video_encoder(vcodec)
-    pix_fmt = "yuvj420p" if vcodec == "mjpeg" else "yuv420p"
     args = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
-    if rotation % 360:
-        # Input options: tag the source with a display matrix and keep the pixels as they are.
-        args += ["-noautorotate", "-display_rotation", str(-(rotation % 360))]
-    args += ["-f", "lavfi", "-i", _video_source(width, height, seconds, fps, seed)]
+    if pictures is not None:
+        if rotation % 360:
+            raise ValueError("a copied video stream keeps its own rotation")
+        args += ["-i", str(pictures)]
+    else:
+        if rotation % 360:
+            # Input options: tag the source with a display matrix and keep the pixels as they are.
+            args += ["-noautorotate", "-display_rotation", str(-(rotation % 360))]
+        args += ["-f", "lavfi", "-i", _video_source(width, height, seconds, fps, seed)]
     if acodec is not None:
         args += ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=16000:duration={seconds}"]
     args += ["-map", "0:v"] + (["-map", "1:a"] if acodec is not None else [])
-    args += ["-c:v", encoder, *venc_opts, "-pix_fmt", pix_fmt]
-    if vcodec == "hevc" and container in _ISOBMFF:
+    if pictures is not None:
+        args += ["-c:v", "copy"]
+    else:
+        encoder, venc_opts = _video_encoder(vcodec)
+        pix_fmt = "yuvj420p" if vcodec == "mjpeg" else "yuv420p"
+        args += ["-c:v", encoder, *venc_opts, "-pix_fmt", pix_fmt]
+    if vcodec == "hevc" and container in _ISOBMFF and pictures is None:
         args += ["-tag:v", "hvc1"]  # the tag Apple devices write and players expect
     if acodec is not None:
         if container == "webm" and acodec == "aac":
