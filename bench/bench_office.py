@@ -15,7 +15,7 @@ Sections (all by default; pick with --sections):
   memory     peak memory per format on district (3,000 files) and district-x10 (30,000)
   startup    `mediacheck --version`, a 1-photo and a 1-video folder (vs exiftool), and the
              import cost of the heavy modules (`python -X importtime`)
-  profile    cProfile of one cold district run: where the time goes, by package and function
+  profile    one cold district run under py-spy (cProfile without it): where the time goes
 
 Trees are built on first use into bench/.work/ (see bench/common.py for what is in them).
 `--quick-smoke` runs everything on the 350-file event tree with 3 rounds (a check that the
@@ -215,27 +215,49 @@ def _warm_html(tree: Path, name: str, rounds: int, results: dict) -> None:
     results["formats_warm_html_over_json"] = _pair_json(got)
 
 
-def section_memory(trees: dict[str, Path], rounds: int, results: dict) -> None:
+def section_memory(trees: dict[str, Path], rounds: int, results: dict,
+                   cached_html: set[str]) -> None:
+    """Peak memory per format. A tree the formats section already ran reuses its runs (same
+    options). For trees in `cached_html` the html run gets a fresh cache, so the thumbnails of
+    hard-linked copies are adopted from the first link of each file instead of decoded again:
+    the report's memory is the same, the run takes minutes instead of an hour."""
     rows = []
     for name, tree in trees.items():
         log(f"memory: {common.describe(tree)}")
         for fmt in FORMATS:
-            got = []
-            for _ in range(rounds):
-                out = OUT / f"{name}.mem.{fmt}"
-                out.unlink(missing_ok=True)
-                got.append(run_once(common.mediacheck_cmd(tree, fmt, output=out), sample=True))
+            known = results.get("formats", {}).get(fmt) if results.get(
+                "formats_tree") == name else None
+            if known:
+                got = [common.Run(w, m, t, 0) for w, m, t in zip(
+                    known["wall"], known["maxrss_mib"], known["tree_rss_mib"], strict=True)]
+            else:
+                got = [_memory_run(tree, name, fmt, fmt == "html" and name in cached_html)
+                       for _ in range(rounds)]
             peak = max(r.maxrss_mib for r in got)
+            how = "fresh cache, thumbnails adopted" if (
+                fmt == "html" and name in cached_html and not known) else "--no-cache"
             rows.append([name, fmt, f"{peak:.0f}", f"{max(r.tree_mib for r in got):.0f}",
                          "met" if peak < 100 else "NOT met",
-                         spread([r.wall for r in got], 1, " s")])
+                         spread([r.wall for r in got], 1, " s"), how])
             results.setdefault("memory", {}).setdefault(name, {})[fmt] = {
                 "maxrss_mib": [r.maxrss_mib for r in got],
-                "tree_rss_mib": [r.tree_mib for r in got], "wall": [r.wall for r in got]}
-            log(f"  {name} {fmt}: peak {peak:.0f} MiB")
-    log("\nPeak memory (--no-cache --quick); 'peak' is ru_maxrss of the biggest process, "
-        "'tree' the sampled sum over the process and its pool workers\n" + table(
-            rows, ["tree", "format", "peak MiB", "tree peak MiB", "< 100 MB", "wall"]))
+                "tree_rss_mib": [r.tree_mib for r in got], "wall": [r.wall for r in got],
+                "how": how}
+            log(f"  {name} {fmt}: peak {peak:.0f} MiB ({how})")
+    log("\nPeak memory (--quick); 'peak' is ru_maxrss of the biggest process, 'tree' the "
+        "sampled sum over the process and its pool workers\n" + table(
+            rows, ["tree", "format", "peak MiB", "tree peak MiB", "< 100 MB", "wall", "run"]))
+
+
+def _memory_run(tree: Path, name: str, fmt: str, cached: bool) -> common.Run:
+    out = OUT / f"{name}.mem.{fmt}"
+    out.unlink(missing_ok=True)
+    cache = None
+    if cached:
+        cache = common.WORK / "cache" / f"{name}-mem-{fmt}.sqlite3"
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        _remove_cache(cache)
+    return run_once(common.mediacheck_cmd(tree, fmt, output=out, cache=cache), sample=True)
 
 
 def _single(kind: str) -> Path:
@@ -302,7 +324,7 @@ def section_startup(rounds: int, results: dict) -> None:
         for module in HEAVY_MODULES:
             if module in costs:
                 irows.append([label, module, f"{costs[module]:.1f}"])
-        irows.append([label, "ALL imports (top-level cumulative)", f"{total:.1f}"])
+        irows.append([label, "all imports (incl. site, under -X importtime)", f"{total:.1f}"])
         irows.append([label, "av imported?", "yes" if saw_av else "no"])
     log("\nImport cost, python -X importtime, median of "
         f"{rounds} runs (cumulative ms; nested modules count inside their parent)\n"
@@ -310,39 +332,95 @@ def section_startup(rounds: int, results: dict) -> None:
 
 
 def section_profile(tree: Path, name: str, results: dict) -> None:
-    """cProfile one cold district run; group self time by package, list the top functions."""
-    prof = common.WORK / f"profile-{name}.prof"
+    """Where one cold run's time goes: py-spy samples (when installed: little overhead, native
+    calls charged to the Python line that made them), else cProfile."""
     cmd = common.mediacheck_cmd(tree, output=OUT / f"{name}.prof.json")
+    spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if spy:
+        _profile_pyspy(spy, cmd, name, results)
+    else:
+        log("py-spy not found (pip install py-spy): using cProfile, which slows Python code "
+            "more than C code")
+        _profile_cprofile(cmd, name, results)
+
+
+def _profile_pyspy(spy: str, cmd: list[str], name: str, results: dict) -> None:
+    raw = common.WORK / f"profile-{name}.pyspy.txt"
+    subprocess.run([spy, "record", "-r", "200", "-f", "raw", "-o", str(raw), "--", *cmd],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=common.ENV,
+                   check=False)
+    deepest: dict[str, int] = defaultdict(int)
+    leaf: dict[str, int] = defaultdict(int)
+    total = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames, n = stack.split(";"), int(count)
+        total += n
+        ours = [f for f in frames if "(mediacheck/" in f]
+        deepest[_frame(ours[-1]) if ours else "(outside mediacheck) " + _frame(frames[-1])] += n
+        leaf[_package(_frame_file(frames[-1]))] += n
+    if not total:
+        log("py-spy recorded nothing (ptrace not allowed?): skipped")
+        return
+    rows = [[f, f"{n / total:.1%}"] for f, n in sorted(deepest.items(), key=lambda kv: -kv[1])
+            [:20]]
+    log(f"\nProfile of one cold run on {name} (py-spy, {total} samples at 200 Hz): share of "
+        "samples by the deepest mediacheck function on the stack (what it calls included)\n"
+        + table(rows, ["mediacheck function", "share"]))
+    rows = [[p, f"{n / total:.1%}"] for p, n in sorted(leaf.items(), key=lambda kv: -kv[1])[:10]]
+    log("by the package of the innermost Python frame\n" + table(rows, ["package", "share"]))
+    results["profile"] = {"tool": "py-spy", "samples": total, "by_mediacheck_function": {
+        k: v / total for k, v in deepest.items()}, "by_leaf_package": {
+        k: v / total for k, v in leaf.items()}, "file": str(raw)}
+
+
+def _frame(frame: str) -> str:
+    """'probe_photo (mediacheck/probe/photo.py:40)' -> 'mediacheck/probe/photo.py:probe_photo'."""
+    func, _, where = frame.partition(" (")
+    return f"{where.rsplit(':', 1)[0]}:{func}" if where else func
+
+
+def _frame_file(frame: str) -> str:
+    return frame.partition(" (")[2].rsplit(":", 1)[0]
+
+
+def _profile_cprofile(cmd: list[str], name: str, results: dict) -> None:
+    prof = common.WORK / f"profile-{name}.prof"
     run_once([sys.executable, "-m", "cProfile", "-o", str(prof), *cmd[1:]])
     stats = pstats.Stats(str(prof))
-    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+    table_ = stats.stats  # type: ignore[attr-defined]
+    total = sum(v[2] for v in table_.values())
     by_package: dict[str, float] = defaultdict(float)
-    for (file, _line, _func), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+    for (file, _line, _func), (_cc, _nc, tt, _ct, _callers) in table_.items():
         by_package[_package(file)] += tt
     rows = [[pkg, f"{t:.2f}", f"{t / total:.0%}"] for pkg, t in
             sorted(by_package.items(), key=lambda kv: -kv[1])[:14]]
-    log(f"\nProfile of one cold run on {name} (cProfile, {total:.1f} s of self time; cProfile "
-        "slows Python code more than C code)\n" + table(rows, ["package", "self s", "share"]))
-    funcs = sorted(stats.stats.items(), key=lambda kv: -kv[1][3])  # type: ignore[attr-defined]
+    log(f"\nProfile of one cold run on {name} (cProfile, {total:.1f} s of self time)\n"
+        + table(rows, ["package", "self s", "share"]))
+    funcs = sorted(table_.items(), key=lambda kv: -kv[1][3])
     frows = [[f"{_package(f)}:{fn}", f"{ct:.2f}", f"{ct / total:.0%}", f"{tt:.2f}", str(nc)]
              for (f, _l, fn), (_cc, nc, tt, ct, _c) in funcs
              if not fn.startswith("<") and "runpy" not in f][:25]
     log(table(frows, ["function (cumulative)", "cum s", "share", "self s", "calls"]))
-    results["profile"] = {"total_s": total, "by_package_s": dict(by_package),
-                          "file": str(prof)}
+    results["profile"] = {"tool": "cProfile", "total_s": total,
+                          "by_package_s": dict(by_package), "file": str(prof)}
 
 
 def _package(file: str) -> str:
     """A short owner for a profiled file: 'mediacheck.probe.photo', 'PIL', 'exifread', 'av'."""
-    if file.startswith("~") or file == "":
-        return "builtins/C"
+    if file.startswith(("~", "<")) or file == "":
+        return "builtins/C" if not file.startswith("<frozen") else "stdlib:importlib"
     path = Path(file)
     parts = path.parts
     if "site-packages" in parts:
         return parts[parts.index("site-packages") + 1].split(".")[0]
     if "mediacheck" in parts:
-        i = len(parts) - 1 - parts[::-1].index("mediacheck")
+        i = parts.index("mediacheck")
         return ".".join((*parts[i:-1], path.stem))
+    if not path.is_absolute() and len(parts) > 1:  # py-spy names files from sys.path
+        return parts[0]
     return f"stdlib:{path.stem}"
 
 
@@ -362,9 +440,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="pairs per comparison (>= 5)")
     parser.add_argument("--trees", default="event,district,corpus",
                         help="trees for metadata/mediainfo")
-    parser.add_argument("--cache-trees", default="district,event")
+    parser.add_argument("--cache-trees", default="district,event,corpus")
     parser.add_argument("--memory-trees", default="district,district-x10")
     parser.add_argument("--memory-rounds", type=int, default=1)
+    parser.add_argument("--memory-cached-html", default="district-x10",
+                        help="trees whose html memory run uses a fresh cache (adopted "
+                             "thumbnails of hard links) instead of decoding 24,000 photos")
     parser.add_argument("--formats-tree", default="district")
     parser.add_argument("--quick-smoke", action="store_true",
                         help="event tree only, 3 rounds: checks the script, not for claims")
@@ -392,8 +473,10 @@ def main() -> int:
     if "formats" in sections:
         section_formats(common.build_tree(args.formats_tree, log), args.formats_tree,
                         args.rounds, results)
+        results["formats_tree"] = args.formats_tree
     if "memory" in sections:
-        section_memory(trees(args.memory_trees), args.memory_rounds, results)
+        section_memory(trees(args.memory_trees), args.memory_rounds, results,
+                       set(args.memory_cached_html.split(",")))
     if "startup" in sections:
         section_startup(max(args.rounds, 5), results)
     if "profile" in sections:
