@@ -38,10 +38,10 @@ def bare_command(event_dir: Path, dst: Path) -> list[str]:
     profile = load_profile()
     [event], _ = find_submissions([event_dir], profile)
     result = next(iter_results([event], profile, RunOptions(lang="en", pixels=False)))
-    plan = build_plan(event, result, NAME, profile.fix,
+    plan = build_plan(event, result, NAME, profile.fix_options(),
                       same_filesystem=same_filesystem(event_dir, dst))
     [action] = [a for a in plan.actions if a.action == "transcode"]
-    return transcode_command(str(action.src_path), str(dst), profile.fix,
+    return transcode_command(str(action.src_path), str(dst), profile.fix_options(),
                              size=action.target_size, has_audio=bool(action.facts["audio_codec"]))
 
 

@@ -15,31 +15,56 @@ never against the current directory, so a job behaves the same wherever it is st
 from __future__ import annotations
 
 import difflib
+import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from mediacheck.i18n import LANGS, t
+from mediacheck.policy import FAIL_ON, PolicyConflict, level
+from mediacheck.tomlfile import TomlFileError, read_toml
 
 CONFIG_FILE = "mediacheck.toml"
 PYPROJECT = "pyproject.toml"
-LANGS = ("vi", "en")
-FAIL_ON = ("error", "warning", "never")
+CSV_SEPARATORS = (",", ";", "tab")
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used; says which file and key, and why."""
+    """A config file that cannot be used; says which file and key, and why.
 
-    def __init__(self, file: Path | str, key: str, reason: str) -> None:
-        super().__init__(f"{file}: {key}: {reason}")
+    The reason is a catalog id (`config_reason_<code>`) with parameters, so it can be said in
+    the user's language (`localized`, `message`); `reason` is the English text."""
+
+    def __init__(self, file: Path | str, key: str, code: str, *,
+                 cause: TomlFileError | None = None, **params: Any) -> None:
         self.file = str(file)
         self.key = key
-        self.reason = reason
+        self.code = code
+        self.params = params
+        self.cause = cause
+        self.reason = self.localized("en")
+        super().__init__(f"{file}: {key}: {self.reason}")
+
+    def localized(self, lang: str) -> str:
+        if self.cause is not None:
+            return self.cause.localized(lang)
+        return t(f"config_reason_{self.code.replace('-', '_')}", lang, **self.params)
+
+    def message(self, lang: str) -> str:
+        """The whole sentence a user reads."""
+        if self.key == "-":
+            return t("config_file_error", lang, file=self.file, reason=self.localized(lang))
+        return t("config_error", lang, file=self.file, key=self.key, reason=self.localized(lang))
+
+
+class _Invalid(ValueError):
+    """A validator's verdict on one value: a reason code and its parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 Validator = Callable[[Any, Path], Any]
@@ -67,7 +92,7 @@ def load_config(path: Path) -> dict[str, Any]:
     if path.name == PYPROJECT:
         raw = raw.get("tool", {}).get("mediacheck", {})
         if not isinstance(raw, dict):
-            raise ConfigError(path, "tool.mediacheck", "must be a table")
+            raise ConfigError(path, "tool.mediacheck", "not-table")
     return validate(raw, path)
 
 
@@ -106,14 +131,9 @@ def _mentions_us(pyproject: Path) -> bool:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(path, "-", f"cannot read: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, "-", f"not valid TOML: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(path, "-", "not UTF-8 text") from exc
+        return read_toml(path)
+    except TomlFileError as exc:
+        raise ConfigError(path, "-", exc.code, cause=exc) from exc
 
 
 def validate(raw: dict[str, Any], file: Path) -> dict[str, Any]:
@@ -122,24 +142,30 @@ def validate(raw: dict[str, Any], file: Path) -> dict[str, Any]:
     for spelled, value in raw.items():
         key = spelled.replace("-", "_")
         if key not in KEYS:
-            raise ConfigError(file, spelled, _unknown(spelled))
+            raise _unknown(file, spelled)
         if key in settings:
-            raise ConfigError(file, spelled, f"given twice (also as {key!r})")
+            raise ConfigError(file, spelled, "twice", other=key)
         try:
             settings[key] = KEYS[key](value, file.parent)
-        except ValueError as exc:
-            raise ConfigError(file, spelled, str(exc)) from exc
+        except _Invalid as exc:
+            raise ConfigError(file, spelled, exc.code, **exc.params) from exc
     if "analysis" in settings:  # [analysis] pixels = false is the file's way to say --quick
         if "quick" in settings:
-            raise ConfigError(file, "analysis", "given twice (also as 'quick')")
+            raise ConfigError(file, "analysis", "twice", other="quick")
         settings["quick"] = not settings.pop("analysis")["pixels"]
+    try:
+        level(settings.get("strict"), settings.get("fail_on"))
+    except PolicyConflict as exc:
+        raise ConfigError(file, "strict", "strict-conflict", fail_on=exc.fail_on) from exc
     return settings
 
 
-def _unknown(key: str) -> str:
+def _unknown(file: Path, key: str) -> ConfigError:
+    known = ", ".join(sorted(KEYS))
     close = difflib.get_close_matches(key.replace("-", "_"), KEYS, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown key (known: {', '.join(sorted(KEYS))}){hint}"
+    if close:
+        return ConfigError(file, key, "unknown-key-close", known=known, close=close[0])
+    return ConfigError(file, key, "unknown-key", known=known)
 
 
 # ---------------------------------------------------------------------- one validator per key
@@ -147,7 +173,7 @@ def _unknown(key: str) -> str:
 
 def _text(value: Any, base: Path) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"must be a non-empty string, not {_shown(value)}")
+        raise _Invalid("text", shown=_shown(value))
     return value
 
 
@@ -170,20 +196,20 @@ def _rules(value: Any, base: Path) -> str | Path:
 def _choice(*allowed: str) -> Validator:
     def check(value: Any, base: Path) -> str:
         if value not in allowed:
-            raise ValueError(f"must be one of {', '.join(allowed)}, not {_shown(value)}")
+            raise _Invalid("choice", allowed=", ".join(allowed), shown=_shown(value))
         return value
     return check
 
 
 def _bool(value: Any, base: Path) -> bool:
     if not isinstance(value, bool):
-        raise ValueError(f"must be true or false, not {_shown(value)}")
+        raise _Invalid("bool", shown=_shown(value))
     return value
 
 
 def _jobs(value: Any, base: Path) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"must be a whole number of at least 1, not {_shown(value)}")
+        raise _Invalid("jobs", shown=_shown(value))
     return value
 
 
@@ -191,25 +217,35 @@ def _cache(value: Any, base: Path) -> Path | bool:
     if value is False:
         return False
     if not isinstance(value, str):
-        raise ValueError(f"must be a path or false, not {_shown(value)}")
+        raise _Invalid("cache", shown=_shown(value))
     return _path(value, base)
 
 
 def _analysis(value: Any, base: Path) -> dict[str, bool]:
     """The `[analysis]` table, as in a rules profile: only `pixels = true|false`."""
     if not isinstance(value, dict) or set(value) - {"pixels"}:
-        raise ValueError("must be a table with only the key 'pixels'")
+        raise _Invalid("analysis", shown=_shown(value))
     return {"pixels": _bool(value.get("pixels", True), base)}
 
 
 def _path_map(value: Any, base: Path) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and "=" in v for v in value):
-        raise ValueError("must be a list of \"CLIENT=WORKER\" strings")
+        raise _Invalid("path_map", shown=_shown(value))
     return value
 
 
 def _shown(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}"
+    """The value as it was written in the TOML file: "yes", 3, true, ["html", "csv"]."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _format(value: Any, base: Path) -> str:
+    from mediacheck.reporters import REPORTERS
+
+    return _choice(*REPORTERS)(_text(value, base), base)
 
 
 KEYS: dict[str, Validator] = {
@@ -217,7 +253,7 @@ KEYS: dict[str, Validator] = {
     "units": _path,
     "activity": _text,
     "lang": _choice(*LANGS),
-    "format": _text,
+    "format": _format,
     "output": _path,
     "summary_csv": _path,
     "jobs": _jobs,
@@ -225,6 +261,7 @@ KEYS: dict[str, Validator] = {
     "strict": _bool,
     "cache": _cache,
     "quiet": _bool,
+    "csv_sep": _choice(*CSV_SEPARATORS),
     "quick": _bool,
     "scheduler": _text,
     "path_map": _path_map,

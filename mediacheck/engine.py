@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from mediacheck import __version__
-from mediacheck.checks import REGISTRY, EventFacts, Problem, needs
-from mediacheck.checks.folder_name import split_name
+from mediacheck.checks import REGISTRY, EventFacts, Problem, fold_findings, needs
 from mediacheck.i18n import render, t
+from mediacheck.naming import split_name
 from mediacheck.pipeline import Cache, OnFile, ProbeFn, Prober, ProbeSettings
 from mediacheck.probe import FileFacts
 from mediacheck.probe.stages import STAGES
 from mediacheck.profile import CheckConfig, Profile
-from mediacheck.report import Finding, Report, Severity, SubmissionResult
+from mediacheck.report import CheckRef, Finding, Report, Severity, SubmissionResult
 from mediacheck.scan import EventFolder, ScanProblem, find_submissions
 
 
@@ -37,6 +37,7 @@ class RunOptions:
 
     lang: str = "vi"
     strict: bool = False
+    fail_on: str = "error"  # what fails the run (mediacheck.policy), stated in the report
     now: datetime | None = None
     pixels: bool | None = None
     thumbnails: bool = False
@@ -64,9 +65,9 @@ def stamp(config: CheckConfig, problem: Problem, lang: str) -> Finding:
         key=problem.key,
         severity=message.severity,
         path=problem.path,
-        message=render(message.text[lang], params),
-        hint=render(message.hint[lang], params),
-        details={"key": problem.key, **params},
+        message=render(message.text[lang], params, lang),
+        hint=render(message.hint[lang], params, lang),
+        details=problem.details(),
     )
 
 
@@ -102,7 +103,7 @@ def run_checks(event: EventFacts, configs: list[CheckConfig], lang: str) -> list
     event.error_paths = frozenset(
         f.path for f in findings if f.severity is Severity.ERROR and f.path)
     findings += [f for c in late for f in _run_one(c, event, lang)]
-    return sort_findings(findings)
+    return sort_findings(fold_findings(findings, configs))
 
 
 def _run_one(config: CheckConfig, event: EventFacts, lang: str) -> Iterator[Finding]:
@@ -128,7 +129,7 @@ def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckCon
     """One submission's verdict from its files' facts."""
     event_facts = EventFacts(
         name=event.name, files=facts, subfolders=event.subfolders,
-        scan_problems=event.problems, now=options.now or datetime.now(),
+        scan_problems=event.problems, now=options.now or datetime.now(), twins=event.twins,
     )
     unit, activity = split_name(event.name)
     files = [f.to_dict() if options.keep_facts else f.summary() for f in facts]
@@ -146,6 +147,8 @@ PROBLEM_KEYS = {
     "permission": "problem_permission", "symlink-loop": "problem_symlink_loop",
     "zip-corrupt": "problem_zip_corrupt", "zip-too-big": "problem_zip_too_big",
     "zip-too-many": "problem_zip_too_many", "unsafe-path": "problem_zip_unsafe_path",
+    "nothing-found": "problem_nothing_found", "zip-nested": "problem_zip_nested",
+    "zip-missing-parts": "problem_zip_missing_parts",
 }
 # A link looping back is skipped and the rest is checked: worth knowing, not a failed run.
 WARNING_PROBLEMS = frozenset({"symlink-loop"})
@@ -159,7 +162,8 @@ def scan_problem_finding(problem: ScanProblem, lang: str) -> Finding:
     hint = t(hint_key, lang, path=problem.path, detail=problem.detail)
     severity = Severity.WARNING if problem.reason in WARNING_PROBLEMS else Severity.ERROR
     return Finding("path", problem.reason, severity, problem.path, message,
-                   "" if hint == hint_key else hint, {"reason": problem.reason})
+                   "" if hint == hint_key else hint,
+                   {"reason": problem.reason, "detail": problem.detail})
 
 
 def run_note(key: str, params: dict[str, Any], lang: str) -> Finding:
@@ -188,11 +192,15 @@ def iter_results(submissions: Iterable[EventFolder], profile: Profile,
     """
     stages = wanted_stages(profile, options)
     configs = runnable_checks(profile, stages)
+    expected = None
+    if isinstance(submissions, list):
+        kinds = [m.kind for s in submissions for m in s.files]
+        expected = (kinds.count("photo"), kinds.count("video"))
     settings = ProbeSettings(stages=stages, jobs=options.jobs, io_threads=options.io_threads,
                              cache=options.cache, probe_fn=options.probe_fn,
                              on_file=options.on_file, executor=options.executor,
                              scheduler=options.scheduler, path_map=options.path_map,
-                             on_note=options.on_note)
+                             on_note=options.on_note, expected=expected)
     with Prober(settings) as prober:
         for event, facts in prober.probed(submissions):
             try:
@@ -201,8 +209,14 @@ def iter_results(submissions: Iterable[EventFolder], profile: Profile,
                 event.release()
 
 
-def run(paths: list[Path], profile: Profile, options: RunOptions | None = None) -> Report:
+def run(paths: list[Path], profile: Profile, options: RunOptions | None = None,
+        writer: Any = None) -> Report:
     """Check every submission under `paths` and gather the report.
+
+    With a `writer` (a reporter's `ReportWriter`), each submission is handed to it as soon as
+    it is checked and only its summary row is kept: the report is written as the run goes and
+    memory stays flat however many files there are. Without one, every result is kept in
+    `report.submissions`.
 
     With `units` (the office's list), the report also says which units have not submitted
     for `activity` (or for each activity seen) and which submissions name a unit not listed.
@@ -212,20 +226,27 @@ def run(paths: list[Path], profile: Profile, options: RunOptions | None = None) 
     submissions, problems = discover(paths, profile, lang)
     if options.on_start is not None:
         options.on_start(sum(len(s.files) for s in submissions))
-    report = Report(profile=profile.name, tool_version=__version__, lang=lang)
+    report = Report(profile=profile.name, tool_version=__version__, lang=lang,
+                    fail_on=options.fail_on)
     report.problems = problems
     if options.on_note is None:
         options = replace(options, on_note=lambda key, params: report.problems.append(
             run_note(key, params, lang)))
-    report.checks = [{"id": c.id, "description": c.description}
+    report.checks = [CheckRef(c.id, dict(c.description))
                      for c in runnable_checks(profile, wanted_stages(profile, options))]
-    report.submissions.extend(iter_results(submissions, profile, options))
+    if writer is not None:
+        writer.begin(report)
+    for result in iter_results(submissions, profile, options):
+        report.add(result, keep=writer is None)
+        if writer is not None:
+            writer.submission(result)
     if options.units is not None:
         from mediacheck.units import compare_units
 
         ignored = profile.checks["folder-name"].options.get("ignored_leading_words", [])
-        report.units = compare_units(options.units, report.submissions, options.activity,
-                                     ignored)
+        report.units = compare_units(options.units, report.rows(), options.activity, ignored)
+    if writer is not None:
+        writer.end(report)
     return report
 
 

@@ -66,6 +66,14 @@ class ProbeSettings:
     scheduler: str | None = None  # a Dask scheduler's address: connect to it for CPU stages
     path_map: tuple[tuple[str, str], ...] = ()
     on_note: Callable[[str, dict[str, Any]], None] | None = None
+    # (photos, videos) the run will meet, when known: a few photos are analysed faster here
+    # than a pool of processes starts.
+    expected: tuple[int, int] | None = None
+
+
+# Below this many photos (and no video), CPU stages run inline: starting worker processes
+# costs more than they would save.
+POOL_MIN_PHOTOS = 12
 
 
 def default_jobs() -> int:
@@ -93,6 +101,7 @@ class _FileJob:
     computed: set[str] = field(default_factory=set)
     cpu_names: tuple[str, ...] = ()
     cpu: Future | None = None
+    stored: bool = False
 
 
 class Prober:
@@ -103,6 +112,10 @@ class Prober:
         self.wanted = tuple(s.name for s in STAGES.ordered({"meta", *settings.stages}))
         self.cpu_stages = tuple(n for n in self.wanted if STAGES[n].cpu_bound)
         self.workers = settings.jobs or default_jobs()
+        if settings.jobs is None and settings.expected is not None:
+            photos, videos = settings.expected
+            if not videos and photos < POOL_MIN_PHOTOS:
+                self.workers = 1
         self._io = ThreadPoolExecutor(settings.io_threads, thread_name_prefix="probe") if (
             settings.io_threads > 1) else None
         self._cpu: Executor | None = settings.executor
@@ -121,10 +134,11 @@ class Prober:
     def close(self, cancel: bool = False) -> None:
         if self._io is not None:
             self._io.shutdown(wait=True, cancel_futures=cancel)
-        if isinstance(self._cpu, ProcessPoolExecutor):
-            _stop_pool(self._cpu, cancel)
-        elif self._cpu is not None and self._owns_cpu:
-            self._cpu.shutdown(wait=False, cancel_futures=True)
+        if self._cpu is not None and self._owns_cpu:
+            if isinstance(self._cpu, ProcessPoolExecutor):
+                stop_pool(self._cpu, cancel)
+            else:
+                self._cpu.shutdown(wait=False, cancel_futures=True)
         self._cpu = None if self._owns_cpu else self._cpu
 
     def _note(self, key: str, **params: Any) -> None:
@@ -163,9 +177,11 @@ class Prober:
                     in_flight += len(jobs) or 1
                 if not pending:
                     return
-                event, jobs = pending.popleft()
+                event, jobs = pending[0]
+                facts = self._collect(jobs)
+                pending.popleft()
                 in_flight -= len(jobs) or 1
-                yield event, self._collect(jobs)
+                yield event, facts
         finally:
             for event, jobs in pending:
                 self._harvest(jobs)
@@ -173,18 +189,23 @@ class Prober:
 
     def _harvest(self, jobs: list[_FileJob]) -> None:
         """On an interruption, keep in the cache what already finished; cancel the rest."""
-        cache = self.settings.cache
         for job in jobs:
             future = job.cpu
-            if future is None:
-                continue
-            if cache is not None and future.done() and not future.cancelled() and (
-                    future.exception() is None):
+            if future is not None and _succeeded(future):
+                job.cpu = None
                 self._load(job, future.result())
-                cache.put(job.media, job.facts, cache_key(job.media), job.computed)
-            else:
+            elif future is not None:
                 future.cancel()
             self._in_flight.pop(id(job), None)
+            if job.cpu is None:
+                self._remember(job)
+
+    def _remember(self, job: _FileJob) -> None:
+        """Put the stages computed in this run into the cache, once per file."""
+        cache = self.settings.cache
+        if cache is not None and job.computed and not job.stored:
+            cache.put(job.media, job.facts, cache_key(job.media), job.computed)
+        job.stored = True
 
     # ------------------------------------------------------------------ stages
 
@@ -266,12 +287,14 @@ class Prober:
 
     def _pool(self) -> Executor:
         if self._cpu is None:
-            self._cpu = _process_pool(self.workers)
+            self._cpu = process_pool(self.workers)
+            self._owns_cpu = True
         return self._cpu
 
     def _replace_pool(self) -> None:
-        if isinstance(self._cpu, ProcessPoolExecutor):
-            _stop_pool(self._cpu, cancel=True)
+        """A pool broken by a dying worker is replaced, if it is ours to replace."""
+        if self._owns_cpu and isinstance(self._cpu, ProcessPoolExecutor):
+            stop_pool(self._cpu, cancel=True)
             self._cpu = None
 
     def _lose_cluster(self, exc: BaseException) -> None:
@@ -287,14 +310,15 @@ class Prober:
                 job.cpu = self._resubmit(job)
 
     def _collect(self, jobs: list[_FileJob]) -> list[FileFacts]:
-        on_file, cache = self.settings.on_file, self.settings.cache
+        """Each file's facts, in order: its CPU stages' results, into the cache (before the
+        progress callback, so an interruption there loses nothing), then progress."""
+        on_file = self.settings.on_file
         for job in jobs:
             if job.cpu is not None:
                 self._take_cpu(job)
+            self._remember(job)
             if on_file is not None:
                 on_file(job.media)
-            if cache is not None and job.computed:
-                cache.put(job.media, job.facts, cache_key(job.media), job.computed)
         return [job.facts for job in jobs]
 
     def _resubmit(self, job: _FileJob) -> Future:
@@ -338,14 +362,14 @@ class Prober:
         this file is what kills the decoder."""
         ref = self._ref(job)
         meta = STAGES["meta"].dump(job.facts)
-        solo = _process_pool(1)
+        solo = process_pool(1)
         try:
             return solo.submit(run_stages, ref, meta, job.cpu_names).result()
         except BrokenProcessPool:
             self.crashes += 1
             return _crashed(job.cpu_names)
         finally:
-            _stop_pool(solo, cancel=True)
+            stop_pool(solo, cancel=True)
 
 
 def _probe(media: MediaFile) -> FileFacts:
@@ -377,7 +401,7 @@ def _done(value: Any) -> Future:
     return future
 
 
-def _process_pool(workers: int) -> ProcessPoolExecutor:
+def process_pool(workers: int) -> ProcessPoolExecutor:
     """Workers that start clean: forkserver on Linux (no inherited threads or locks, modules
     preloaded once), spawn elsewhere; Ctrl-C is the parent's to handle."""
     method = MP_CONTEXT or ("forkserver" if sys.platform.startswith("linux") else "spawn")
@@ -393,7 +417,7 @@ def _worker_init() -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
-def _stop_pool(pool: ProcessPoolExecutor, cancel: bool) -> None:
+def stop_pool(pool: ProcessPoolExecutor, cancel: bool) -> None:
     """Shut a pool down; on cancel (Ctrl-C, a broken pool) its workers are ended at once."""
     if cancel:
         for process in list(getattr(pool, "_processes", {}).values()):

@@ -8,22 +8,20 @@ declare (`OPTIONS`, `MESSAGES`), with the file, the key and the reason.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
+from mediacheck.i18n import LANGS
 from mediacheck.report import Severity
+from mediacheck.tomlfile import TomlFileError, read_toml
 
-LANGS = ("vi", "en")
 DEFAULT_PROFILE = "phuluc2"
+RESOLUTION_CHECK = "video-resolution"
+PHOTO_COUNT_CHECK = "photo-count"
 MESSAGE_FIELDS = {"vi", "en", "hint_vi", "hint_en", "severity"}
-TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix", "analysis"}
+TOP_LEVEL_KEYS = {"name", "description", "extends", "media", "checks", "zip", "fix", "analysis",
+                  "serve"}
 CHECK_KEYS = {"enabled", "severity", "messages", "description_vi", "description_en"}
 MEDIA_OPTIONS: dict[str, type] = {
     "photo_extensions": list,
@@ -42,17 +40,27 @@ ANALYSIS_OPTIONS: dict[str, type] = {
     "pixels": bool,
 }
 # `mediacheck fix` settings; the table is optional: a profile used only for checking may omit it.
+# The sizes fix aims at are not here: they are the limits of the check fix must pass
+# (`video-resolution`), read by `Profile.fix_options`.
 FIX_OPTIONS: dict[str, type] = {
     "crf": int,
     "preset": str,
     "audio_bitrate": str,
-    "max_short_side": int,
-    "min_short_side": int,
     "allow_upscale": bool,
     "hard_links": bool,
     "estimate_video_kbps": int,
     "split_min_seconds": float,
     "split_max_seconds": float,
+}
+# `mediacheck serve` (the web page and the intake portal): what one upload may hold and how long
+# a sign-in lasts. Optional like [fix]; `serve` refuses to start without it.
+SERVE_OPTIONS: dict[str, type] = {
+    "max_file_mb": float,
+    "max_submission_mb": float,
+    "max_files": int,
+    "session_hours": float,
+    "login_attempts": int,
+    "login_window_minutes": float,
 }
 
 
@@ -60,21 +68,42 @@ class ProfileError(Exception):
     """A profile that cannot be used; says which file and key, and why.
 
     The reason is a catalog id (`profile_reason_<code>` in locale/ui.toml) with parameters, so
-    the command line can say it in the user's language; `reason` is the English text.
+    the command line can say it in the user's language; `reason` is the English text. A file
+    that cannot be read or parsed carries the reader's error as `cause`; `key` is "-" then.
     """
 
-    def __init__(self, file: Path | str, key: str, code: str, **params: Any) -> None:
+    def __init__(self, file: Path | str, key: str, code: str, *,
+                 cause: TomlFileError | None = None, **params: Any) -> None:
         self.file = str(file)
         self.key = key
         self.code = code
         self.params = params
+        self.cause = cause
         self.reason = self.localized("en")
         super().__init__(f"{file}: {key}: {self.reason}")
 
     def localized(self, lang: str) -> str:
+        """Why, in `lang` (the part after "mục …:" in `message`)."""
         from mediacheck.i18n import t
 
-        return t(f"profile_reason_{self.code.replace('-', '_')}", lang, **self.params)
+        if self.cause is not None:
+            return self.cause.localized(lang)
+        params = dict(self.params)
+        if "shipped" not in params:
+            params["shipped"] = ", ".join(shipped_profiles())
+        return t(f"profile_reason_{self.code.replace('-', '_')}", lang, **params)
+
+    def message(self, lang: str) -> str:
+        """The whole sentence a user reads: what is wrong, in which file and key."""
+        from mediacheck.i18n import t
+
+        if self.code == "no-file":
+            return t("profile_not_found", lang, name=self.params.get("name", self.file),
+                     shipped=", ".join(shipped_profiles()))
+        if self.key == "-":
+            return t("profile_file_error", lang, file=self.file, reason=self.localized(lang))
+        return t("profile_error", lang, file=self.file, key=self.key,
+                 reason=self.localized(lang))
 
 
 @dataclass(frozen=True)
@@ -110,9 +139,20 @@ class Profile:
     checks: dict[str, CheckConfig]
     fix: dict[str, Any] = field(default_factory=dict)
     analysis: dict[str, Any] = field(default_factory=lambda: {"pixels": True})
+    serve: dict[str, Any] = field(default_factory=dict)
 
     def enabled_checks(self) -> list[CheckConfig]:
         return [c for c in self.checks.values() if c.enabled]
+
+    def fix_options(self) -> dict[str, Any]:
+        """What `fix` works with: the `[fix]` table plus what the checks the new folder must
+        pass ask for, written once, in their options: the picture limits of
+        `video-resolution` and the minimum of `photo-count` (0 when it is off)."""
+        limits = self.checks[RESOLUTION_CHECK].options
+        count = self.checks[PHOTO_COUNT_CHECK]
+        return {**self.fix, "min_short_side": limits["min_short_side"],
+                "max_short_side": limits["max_short_side"],
+                "min_photos": count.options["min"] if count.enabled else 0}
 
 
 def builtin_rules_dir() -> Path:
@@ -124,10 +164,15 @@ def builtin_rules_dir() -> Path:
     return here / "rules"
 
 
+def shipped_profiles() -> list[str]:
+    """The names of the profiles shipped with mediacheck (`--rules NAME`)."""
+    return sorted(p.stem for p in builtin_rules_dir().glob("*.toml"))
+
+
 def load_profile(ref: str | Path | None = None) -> Profile:
     """Load a profile by shipped name (`phuluc2`) or by file path, with its `extends` chain."""
-    path = _resolve(ref or DEFAULT_PROFILE, base=None)
-    raw, files = _load_chain(path, seen=())
+    ref = ref or DEFAULT_PROFILE
+    raw, files = _load_chain(_resolve(ref, base=None), seen=(), ref=str(ref))
     return _validate(raw, files)
 
 
@@ -146,29 +191,32 @@ def _resolve(ref: str | Path, base: Path | None) -> Path:
     return builtin_rules_dir() / f"{text}.toml"
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path, ref: str, extended_by: Path | None) -> dict[str, Any]:
+    """The profile file's table; a missing one is named as the user wrote it (`--rules nope`,
+    or `extends = "nope"` in the extending file)."""
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ProfileError(path, "-", "no-file") from exc
-    except OSError as exc:
-        raise ProfileError(path, "-", "unreadable", detail=exc.strerror or str(exc)) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(path, "-", "bad-toml", detail=str(exc)) from exc
+        return read_toml(path)
+    except TomlFileError as exc:
+        if exc.code == "no-file" and extended_by is not None:
+            raise ProfileError(extended_by, "extends", "extends-missing", name=ref) from exc
+        if exc.code == "no-file":
+            raise ProfileError(path, "-", "no-file", name=ref) from exc
+        raise ProfileError(path, "-", exc.code, cause=exc) from exc
 
 
-def _load_chain(path: Path, seen: tuple[Path, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _load_chain(path: Path, seen: tuple[Path, ...], ref: str, extended_by: Path | None = None
+                ) -> tuple[dict[str, Any], tuple[str, ...]]:
     resolved = path.resolve()
     if resolved in seen:
         raise ProfileError(path, "extends", "extends-loop")
-    raw = _read_toml(path)
+    raw = _read_toml(path, ref, extended_by)
     parent_ref = raw.pop("extends", None)
     if parent_ref is None:
         return raw, (str(path),)
     if not isinstance(parent_ref, str):
         raise ProfileError(path, "extends", "extends-type")
-    parent, files = _load_chain(_resolve(parent_ref, base=path), seen + (resolved,))
+    parent, files = _load_chain(_resolve(parent_ref, base=path), seen + (resolved,),
+                                parent_ref, extended_by=path)
     return merge(parent, raw), files + (str(path),)
 
 
@@ -181,7 +229,7 @@ def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
             for check_id, settings in value.items():
                 checks[check_id] = _merge_check(checks.get(check_id, {}), settings)
             merged["checks"] = checks
-        elif key in ("media", "zip", "fix", "analysis") and isinstance(value, dict):
+        elif key in ("media", "zip", "fix", "analysis", "serve") and isinstance(value, dict):
             merged[key] = {**base.get(key, {}), **value}
         else:
             merged[key] = value
@@ -215,6 +263,7 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
     fix = _validate_table(raw["fix"], FIX_OPTIONS, where, "fix") if "fix" in raw else {}
     analysis = _validate_table(raw["analysis"], ANALYSIS_OPTIONS, where, "analysis") if (
         "analysis" in raw) else {"pixels": True}
+    serve = _validate_table(raw["serve"], SERVE_OPTIONS, where, "serve") if "serve" in raw else {}
     checks_raw = raw.get("checks", {})
     if not isinstance(checks_raw, dict):
         raise ProfileError(where, "checks", "not-table")
@@ -236,6 +285,7 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
         checks=checks,
         fix=fix,
         analysis=analysis,
+        serve=serve,
     )
 
 

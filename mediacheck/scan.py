@@ -11,99 +11,33 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from mediacheck.profile import Profile
+from mediacheck.submission import (
+    EventFolder,
+    MediaFile,
+    ScanProblem,
+    classify,
+    display_name,
+    mark_twins,
+)
+from mediacheck.ziparchive import group_key, zip_submissions
 
+# The intake portal (`mediacheck serve --intake`) keeps every version a school uploads, as
+# `<Unit>_<Activity>/v1/`, `v2/`, ... with this marker file beside them. Such a folder is read as
+# ONE submission: its latest version, under the folder's own name, so `mediacheck DIR/Khaigiang`
+# checks each unit's latest upload like any event folder. Staging folders (`.incoming-*`) and
+# anything else in it are not versions and are ignored.
+VERSIONS_MARKER = ".mediacheck-versions"
+VERSION_PREFIX = "v"
 
-def display_name(name: str) -> str:
-    """A name safe to print and to put in JSON: undecodable bytes shown as U+FFFD, NFC form."""
-    raw = name.encode("utf-8", "surrogateescape")
-    return unicodedata.normalize("NFC", raw.decode("utf-8", "replace"))
-
-
-@dataclass
-class MediaFile:
-    """A file inside a submission, with what scanning could learn without reading it.
-
-    `origin` says where the bytes live, stably across runs: the file's path, or
-    `archive.zip!member` for a file read inside a ZIP (then `fs_path` is None, and `zip_path`
-    and `member` say where another process can open it).
-    """
-
-    rel: str
-    kind: str
-    size: int
-    mtime: float
-    opener: Callable[[], BinaryIO]
-    fs_path: Path | None = None
-    problem: str | None = None
-    problem_detail: str = ""
-    origin: str = ""
-    mtime_ns: int | None = None
-    zip_path: Path | None = None
-    member: str | None = None
-
-    def __post_init__(self) -> None:
-        if not self.origin and self.fs_path is not None:
-            self.origin = os.fspath(self.fs_path)
-
-    @property
-    def name(self) -> str:
-        return self.rel.rsplit("/", 1)[-1]
-
-    @property
-    def suffix(self) -> str:
-        name = self.name
-        return name.rsplit(".", 1)[-1].lower() if "." in name.lstrip(".") else ""
-
-    def open(self) -> BinaryIO:
-        return self.opener()
-
-
-@dataclass
-class EventFolder:
-    """One submission: a folder (or a folder inside a ZIP) that holds the media of one event."""
-
-    path: str
-    name: str
-    files: list[MediaFile] = field(default_factory=list)
-    subfolders: list[str] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    fs_path: Path | None = None
-    archives: list[Any] = field(default_factory=list)
-
-    def release(self) -> None:
-        """Done with this submission: close the archives no other submission still needs."""
-        for archive in self.archives:
-            archive.release()
-        self.archives = []
-
-
-@dataclass
-class ScanProblem:
-    """A path the user gave that could not be scanned at all."""
-
-    path: str
-    reason: str
-    detail: str = ""
-
-
-def classify(name: str, profile: Profile) -> str:
-    """The kind a file claims by its name: photo, video, sidecar, junk or other."""
-    media = profile.media
-    lowered = name.lower()
-    if lowered in media["junk_names"] or any(lowered.startswith(p) for p in media["junk_prefixes"]):
-        return "junk"
-    suffix = lowered.rsplit(".", 1)[-1] if "." in lowered.lstrip(".") else ""
-    for kind in ("photo", "video", "sidecar"):
-        if suffix in media[f"{kind}_extensions"]:
-            return kind
-    return "other"
+# Where these lived before mediacheck.submission; importing them from here still works.
+__all__ = ["EventFolder", "MediaFile", "ScanProblem", "classify", "display_name",
+           "find_submissions"]
 
 
 def find_submissions(
@@ -113,7 +47,9 @@ def find_submissions(
 
     Paths may mix event folders, folders of them (any depth) and ZIP archives, including ZIPs
     lying in those folders. The parts of one split Drive download are merged wherever they lie,
-    at the place of the first part; a folder or archive reached twice is checked once.
+    at the place of the first part; a folder or archive reached twice is checked once. A path
+    under which nothing can be checked (folders without photos or videos, an empty ZIP, a ZIP
+    of ZIPs) is a problem (`nothing-found`, `zip-nested`): nothing checked is not a pass.
     """
     found: list[EventFolder | _ZipRef] = []
     problems: list[ScanProblem] = []
@@ -128,13 +64,27 @@ def find_submissions(
             items = list(_walk_submissions(path, shown, profile, ancestors=frozenset()))
             problems.extend(i for i in items if isinstance(i, ScanProblem))
             items = [i for i in items if not isinstance(i, ScanProblem)]
-            found.extend(items or [_read_event_folder(path, shown, profile)])
+            if items:
+                found.extend(items)
+            elif _has_subfolders(path):
+                problems.append(ScanProblem(shown, "nothing-found"))
+            else:  # an event folder with nothing in it: the empty-folder finding names it
+                found.append(_read_event_folder(path, shown, profile))
         elif path.suffix.lower() == ".zip":
             found.append(_ZipRef(path, shown))
         else:
             problems.append(ScanProblem(shown, "not-a-folder"))
     submissions, zip_problems = _expand_zips(_unique(found), profile)
+    mark_twins(submissions, profile.checks["folder-name"].options["ignored_leading_words"])
     return submissions, problems + zip_problems
+
+
+def _has_subfolders(folder: Path) -> bool:
+    """A folder of (empty) folders is a set of submissions with none in it, not an event."""
+    try:
+        return any(_is_dir(entry) for entry in os.scandir(folder))
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -168,8 +118,6 @@ def _expand_zips(
     refs = [i for i in found if isinstance(i, _ZipRef)]
     if not refs:
         return [i for i in found if isinstance(i, EventFolder)], []
-    from mediacheck.ziparchive import group_key, zip_submissions
-
     by_group: dict[object, list[_ZipRef]] = {}
     for ref in refs:
         by_group.setdefault(group_key(ref.path), []).append(ref)
@@ -217,6 +165,11 @@ def _walk_submissions(
     except OSError:
         yield _read_event_folder(folder, shown, profile, ancestors)
         return
+    latest = latest_version(folder, entries)
+    if latest is not None:
+        yield _read_event_folder(latest, f"{shown.rstrip('/')}/{latest.name}", profile,
+                                 ancestors | {key}, name=display_name(folder.name))
+        return
     holds_media = any(
         classify(e.name, profile) in ("photo", "video") and not _is_dir(e) for e in entries
     )
@@ -229,6 +182,37 @@ def _walk_submissions(
             yield from _walk_submissions(Path(entry.path), child, profile, ancestors | {key})
         elif entry.name.lower().endswith(".zip"):
             yield _ZipRef(Path(entry.path), child)
+
+
+def version_number(name: str) -> int | None:
+    """N for a version folder named `vN` (N >= 1), else None."""
+    digits = name[len(VERSION_PREFIX):]
+    if not name.startswith(VERSION_PREFIX) or not digits.isdigit() or digits.startswith("0"):
+        return None
+    return int(digits)
+
+
+def latest_version(folder: Path, entries: list[os.DirEntry] | None = None) -> Path | None:
+    """The newest `vN` folder of an intake folder (one holding `VERSIONS_MARKER`), else None."""
+    try:
+        entries = entries if entries is not None else list(os.scandir(folder))
+    except OSError:
+        return None
+    if not any(e.name == VERSIONS_MARKER and not _is_dir(e) for e in entries):
+        return None
+    versions = [(n, e) for e in entries if (n := version_number(e.name)) is not None
+                and _is_dir(e) and not e.is_symlink()]
+    return Path(max(versions, key=lambda v: v[0])[1].path) if versions else None
+
+
+def read_event_folder(folder: Path, profile: Profile, *, name: str | None = None,
+                      shown: str | None = None) -> EventFolder:
+    """One event folder, read as a submission named `name` (default: the folder's name).
+
+    The intake portal checks a version folder (`.../THCS Pu Nhi_Khaigiang/v2`) under the name of
+    the folder that holds it."""
+    return _read_event_folder(folder, shown or display_name(os.fspath(folder)), profile,
+                              name=name)
 
 
 def _is_loop_link(entry: os.DirEntry) -> bool:
@@ -250,10 +234,13 @@ def _is_dir(entry: os.DirEntry) -> bool:
 
 
 def _read_event_folder(
-    folder: Path, shown: str, profile: Profile, ancestors: frozenset[tuple[int, int]] = frozenset()
+    folder: Path, shown: str, profile: Profile, ancestors: frozenset[tuple[int, int]] = frozenset(),
+    name: str | None = None,
 ) -> EventFolder:
     """List one event folder's files (not recursing: nested folders are a finding)."""
-    name = display_name(folder.resolve().name if folder.name in ("", ".", "..") else folder.name)
+    if name is None:
+        name = display_name(folder.resolve().name if folder.name in ("", ".", "..")
+                            else folder.name)
     event = EventFolder(path=shown, name=name, fs_path=folder)
     try:
         st = folder.stat()

@@ -12,13 +12,11 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from mediacheck.checks.folder_name import fold
+from mediacheck.naming import activity_key, letters_and_digits, nfc, unit_key
 from mediacheck.report import SubmissionResult
 
 # Header names (folded, letters and digits only) that name the unit column.
@@ -28,12 +26,21 @@ SUGGEST_CUTOFF = 0.75
 
 
 class UnitsError(Exception):
-    """The units file cannot be used; `reason` is a short English/technical cause."""
+    """The units file cannot be used. `code` is an OS reason (mediacheck.errors.os_code) or
+    `no-units`; `localized` says it in the user's language."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+    def __init__(self, path: Path | str, code: str) -> None:
+        super().__init__(f"{path}: {code}")
         self.path = str(path)
-        self.reason = reason
+        self.code = code
+
+    def localized(self, lang: str) -> str:
+        from mediacheck.errors import os_reason
+        from mediacheck.i18n import t
+
+        if self.code == "no-units":
+            return t("units_reason_empty", lang)
+        return os_reason(self.code, lang)
 
 
 def load_units(path: Path) -> list[str]:
@@ -41,16 +48,18 @@ def load_units(path: Path) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UnitsError(path, exc.strerror or str(exc)) from exc
+        from mediacheck.errors import os_code
+
+        raise UnitsError(path, os_code(exc)) from exc
     text = _decode(data)
     if path.suffix.lower() == ".csv" or _looks_like_csv(text):
         names = _csv_units(text)
     else:
         names = [line.strip() for line in text.splitlines()
                  if line.strip() and not line.lstrip().startswith("#")]
-    units = _unique(unicodedata.normalize("NFC", n) for n in names)
+    units = _unique(nfc(n) for n in names)
     if not units:
-        raise UnitsError(path, "no unit names found")
+        raise UnitsError(path, "no-units")
     return units
 
 
@@ -100,21 +109,7 @@ def _unit_column(rows: list[list[str]]) -> tuple[int, bool]:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"[^0-9a-z]", "", fold(text))
-
-
-def unit_key(name: str, ignored_leading_words: Iterable[str] = ()) -> str:
-    """The form two spellings of one unit share: folded, one space, no leading "Trường"."""
-    words = fold(name).split()
-    ignored = {fold(w) for w in ignored_leading_words}
-    while len(words) > 1 and words[0] in ignored:
-        words = words[1:]
-    return " ".join(words)
-
-
-def activity_key(name: str) -> str:
-    """Activities are typed freely ("Khai giang", "KhaiGiang"): letters and digits only."""
-    return _key(name)
+    return letters_and_digits(text)
 
 
 def _unique(names: Iterable[str]) -> list[str]:
@@ -134,19 +129,25 @@ def compare_units(
     activity: str | None = None,
     ignored_leading_words: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """Who on the list has not submitted (for `activity`, or for each activity seen), and
-    which submissions name a unit that is not on the list, with the closest listed name."""
+    """Who on the list has not submitted, for `activity` or else for each activity seen, and
+    which submissions name a unit that is not on the list, with the closest listed name.
+
+    The result (the report's `units`, JSON-ready): `activity` (the one asked for, or None),
+    `units` (how many are listed), `activities` (one entry per activity: `activity`,
+    `submitted`, `missing` unit names, in list order), `missing` (the same as flat
+    `{"unit", "activity"}` rows, for spreadsheets) and `unlisted`."""
     ignored = list(ignored_leading_words)
     listed = {unit_key(u, ignored): u for u in units}
-    activities = [activity] if activity else _activities(submissions)
-    missing = []
-    for act in activities:
-        done = {unit_key(s.unit, ignored) for s in submissions
-                if s.unit and s.activity and activity_key(s.activity) == activity_key(act)}
-        missing += [{"unit": name, "activity": act} for key, name in listed.items()
-                    if key not in done]
-    if not activities:
-        missing = [{"unit": name, "activity": None} for name in listed.values()]
+    activities: list[str | None] = [activity] if activity else list(_activities(submissions))
+    per_activity = []
+    for act in activities or [None]:
+        done = {unit_key(s.unit, ignored) for s in submissions if s.unit and s.activity
+                and act is not None and activity_key(s.activity) == activity_key(act)}
+        per_activity.append({"activity": act, "submitted": len(done & set(listed)),
+                             "missing": [name for key, name in listed.items()
+                                         if key not in done]})
+    missing = [{"unit": name, "activity": entry["activity"]} for entry in per_activity
+               for name in entry["missing"]]
     unlisted = []
     for sub in submissions:
         if activity and sub.activity and activity_key(sub.activity) != activity_key(activity):
@@ -155,8 +156,8 @@ def compare_units(
         if key not in listed:
             unlisted.append({"unit": sub.unit, "path": sub.path,
                              "suggestion": _suggest(key, listed)})
-    return {"activity": activity, "units": len(listed), "missing": missing,
-            "unlisted": unlisted}
+    return {"activity": activity, "units": len(listed), "activities": per_activity,
+            "missing": missing, "unlisted": unlisted}
 
 
 def _activities(submissions: list[SubmissionResult]) -> list[str]:

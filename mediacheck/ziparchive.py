@@ -3,9 +3,13 @@
 Offices receive schools' folders as Google Drive downloads. Drive zips a shared folder into one
 archive, or splits a big download into parts (`name-20231005T123456Z-001.zip`, `-002.zip`) that
 each hold some of the files of the same folders; the parts of one download are merged, so an
-event folder spread over two parts is one submission. Inside an archive the rule is the same as on
-disk: a folder is a submission when it holds photos or videos directly; media at the top of the
-archive make one submission named after the archive (without Drive's suffix).
+event folder spread over two parts is one submission. The stamp is accepted as Drive writes it
+and as people retype it (`20231005T0930Z`, lower case, without the `Z`, `-1` for `-001`); a
+download whose parts are not all there (`-001` and `-003` given) is reported, since its
+folders may lack files. An archive with nothing to check in it (empty, or holding only other
+ZIP files) is reported too: nothing checked is not a pass. Inside an archive the rule is the
+same as on disk: a folder is a submission when it holds photos or videos directly; media at the
+top of the archive make one submission named after the archive (without Drive's suffix).
 
 An archive is untrusted input. Names are decoded the way the tool that wrote them meant (UTF-8
 flag, else UTF-8 without the flag, else Vietnamese Windows cp1258, else DOS cp437). Members with
@@ -27,9 +31,11 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from mediacheck.profile import Profile
-from mediacheck.scan import EventFolder, MediaFile, ScanProblem, classify, display_name
+from mediacheck.submission import EventFolder, MediaFile, ScanProblem, classify, display_name
 
-DRIVE_PART = re.compile(r"^(?P<base>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<part>\d{3})$")
+# `<name>-<yyyymmdd>T<hhmm[ss]>Z-<part>`: Drive writes 6 digits of time and 3 of part.
+DRIVE_PART = re.compile(r"^(?P<base>.+?)[-_ ](?P<stamp>\d{8}[Tt]?\d{4}(?:\d{2})?[Zz]?)"
+                        r"[-_ ](?P<part>\d{1,3})$")
 UTF8_FLAG = 0x800
 ENCRYPTED_FLAG = 0x1
 # What macOS's "Compress" adds beside every file: resource forks, not part of the submission.
@@ -152,11 +158,17 @@ def _first_decoding(raw: bytes) -> str | None:
 
 
 def drive_download(path: Path) -> tuple[str, str | None]:
-    """(name without Drive's `-<stamp>-NNN` suffix, the part number or None)."""
+    """(name without Drive's `-<stamp>-NNN` suffix, the part number as 3 digits, or None)."""
     match = DRIVE_PART.match(path.stem)
     if match is None:
         return path.stem, None
-    return match.group("base"), match.group("part")
+    return match.group("base"), f"{int(match.group('part')):03d}"
+
+
+def _stamp(match: re.Match[str]) -> str:
+    """One spelling of a download's time: upper case, with the `T` and `Z` Drive writes."""
+    stamp = match["stamp"].upper().rstrip("Z")
+    return (stamp if "T" in stamp else f"{stamp[:8]}T{stamp[8:]}") + "Z"
 
 
 def zip_submissions(
@@ -167,16 +179,34 @@ def zip_submissions(
     submissions: list[EventFolder] = []
     problems: list[ScanProblem] = []
     for group in _group_parts(list(zip(paths, shown, strict=True))):
-        tree = _Tree(shown=_group_label(group), root_name=display_name(drive_download(
-            group[0][0])[0]))
-        for path, label in group:
-            problem = _read_archive(path, label, profile, tree)
-            if problem is not None:
-                problems.append(problem)
+        label = _group_label(group)
+        tree = _Tree(shown=label, root_name=display_name(drive_download(group[0][0])[0]))
+        refused = [p for p in (_read_archive(path, name, profile, tree) for path, name in group)
+                   if p is not None]
         found, leftover = _submissions_of(tree, profile)
+        if not found and not leftover and len(refused) < len(group):
+            refused.append(ScanProblem(label, _nothing_reason(tree)))
+        missing = missing_parts([path for path, _ in group])
+        if missing:
+            refused.append(ScanProblem(label, "zip-missing-parts", ", ".join(missing)))
         submissions.extend(found)
-        problems.extend(leftover)
+        problems.extend(refused + leftover)
     return submissions, problems
+
+
+def missing_parts(paths: list[Path]) -> list[str]:
+    """The part numbers (`002`) absent below the highest one given of one Drive download."""
+    numbers = {int(part) for _base, part in map(drive_download, paths) if part}
+    if not numbers:
+        return []
+    return [f"{n:03d}" for n in range(1, max(numbers)) if n not in numbers]
+
+
+def _nothing_reason(tree: _Tree) -> str:
+    """Why an archive gave no submission: it holds only ZIP files, or nothing to check."""
+    if tree.entries and all(e.name.lower().endswith(".zip") for e in tree.entries):
+        return "zip-nested"
+    return "nothing-found"
 
 
 def group_key(path: Path) -> tuple[str, ...]:
@@ -188,7 +218,7 @@ def group_key(path: Path) -> tuple[str, ...]:
         resolved = path.absolute()
     if match is None:
         return (str(resolved),)
-    return (str(resolved.parent), match["base"], match["stamp"])
+    return (str(resolved.parent), match["base"], _stamp(match))
 
 
 def _group_parts(items: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
@@ -198,7 +228,8 @@ def _group_parts(items: list[tuple[Path, str]]) -> list[list[tuple[Path, str]]]:
         group = groups.setdefault(group_key(path), [])
         if all(p.name != path.name for p, _ in group):
             group.append((path, label))
-    return [sorted(g, key=lambda item: item[0].name) for g in groups.values()]
+    return [sorted(g, key=lambda item: drive_download(item[0])[1] or item[0].name)
+            for g in groups.values()]
 
 
 def _group_label(group: list[tuple[Path, str]]) -> str:
@@ -208,7 +239,9 @@ def _group_label(group: list[tuple[Path, str]]) -> str:
     first_path, first_label = group[0]
     parts = "+".join(drive_download(p)[1] or "" for p, _ in group)
     prefix = first_label[: len(first_label) - len(first_path.name)]
-    return f"{prefix}{first_path.stem[:-3]}{parts}{first_path.suffix}"
+    match = DRIVE_PART.match(first_path.stem)
+    stem = first_path.stem[: match.start("part")] if match else first_path.stem + "-"
+    return f"{prefix}{stem}{parts}{first_path.suffix}"
 
 
 def _read_archive(path: Path, shown: str, profile: Profile, tree: _Tree) -> ScanProblem | None:

@@ -2,7 +2,9 @@
 
 `Khai giảng` passes: three camera originals (one portrait by EXIF Orientation), a drone photo
 that draws an info finding, and two short 720p clips (one portrait by rotation) that draw
-duration warnings. `Trung thu` fails: too few photos, a Photoshop edit, a PNG screenshot. Names
+duration warnings. `Trung thu` fails: too few photos, a Photoshop edit, a PNG screenshot (its
+format and size folded into its one `photo-original` finding), a WebP camera photo (a
+`photo-format` warning on its own). Names
 carry Vietnamese diacritics, HTML metacharacters and a leading `=`, so escaping and
 spreadsheet-formula neutralising are exercised on real findings.
 """
@@ -47,6 +49,8 @@ def build_submissions(root: Path) -> Path:
     make_photo(bad / TRICKY_PHOTO, size=GOOD_SIZE, seed=320,
                software="Adobe Photoshop CC 2019 (Windows)")
     make_photo(bad / FORMULA_PHOTO, fmt="PNG", size=(900, 1600), exif=False, seed=321)
+    make_photo(bad / "anh_khai_giang.webp", fmt="WEBP", size=GOOD_SIZE, seed=322,
+               datetime_original="2023:09:05 07:40:00")
     return root
 
 

@@ -99,3 +99,46 @@ def test_video_without_a_time_is_an_info(profile) -> None:
         ("missing", "VID_1.mp4")]
     missing = profile.checks["capture-time"].messages["missing"]
     assert missing.severity.value == "info"
+
+
+def test_span_is_said_in_days_or_years(event_dir: Path) -> None:
+    good_photos(event_dir)
+    make_photo(event_dir / "IMG_old.jpg", size=GOOD_SIZE, seed=9,
+               datetime_original="2016:01:01 08:00:00")
+    for lang, words in (("vi", "hơn 7 năm"), ("en", "over 7 years")):
+        (finding,) = of(check_folder(event_dir, lang=lang), "capture-time", "span")
+        assert words in finding.message, finding.message
+        assert "2803" not in finding.message  # never "2803,4 ngày"
+    assert finding.details["days"] == pytest.approx(2804.0, abs=1)  # raw numbers in details
+    assert finding.details["max_hours"] == 48.0
+
+
+def test_capture_time_of_zeroes(profile) -> None:
+    """All zeroes is a rewritten field: capture-time says so too (photo-original folds it)."""
+    photo = photo_facts(datetime_original=None, datetime_original_text="0000:00:00 00:00:00")
+    assert keys(profile, photo) == [("zero-time", "IMG_1.jpg")]
+    assert capture_time.is_zero_time("0000:00:00 00:00:00")
+    assert not capture_time.is_zero_time("    :  :     :  :") and not capture_time.is_zero_time(
+        None)
+
+
+def test_zero_time_folds_into_photo_original(event_dir: Path) -> None:
+    good_photos(event_dir)
+    make_photo(event_dir / "IMG_0000.jpg", size=GOOD_SIZE, seed=9,
+               datetime_original="0000:00:00 00:00:00")
+    result = check_folder(event_dir)
+    (finding,) = [f for f in result.findings if f.path == "IMG_0000.jpg"]
+    assert (finding.check, finding.severity) == ("photo-original", Severity.ERROR)
+    assert {(s["check"], s["key"]) for s in finding.details["signals"]} == {
+        ("photo-original", "zero-datetime"), ("capture-time", "zero-time")}
+
+
+def test_captured_after_the_file_was_saved_is_a_weak_sign(profile) -> None:
+    photo = photo_facts(datetime_original="2023-09-05T07:30:00",
+                        modify_date="2020-01-01T10:00:00")
+    assert keys(profile, photo) == [("after-modify", "IMG_1.jpg")]
+    after = profile.checks["capture-time"].messages["after-modify"]
+    assert after.severity is Severity.INFO
+    same = photo_facts(datetime_original="2023-09-05T07:30:00",
+                       modify_date="2023-09-05T07:30:00")
+    assert keys(profile, same) == []

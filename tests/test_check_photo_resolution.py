@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import check_folder, event_facts, good_photos, of, photo_facts, run_check
 
 from mediacheck.checks import photo_resolution
@@ -23,8 +24,12 @@ def test_too_small(event_dir: Path) -> None:
     result = check_folder(event_dir)
     (finding,) = of(result, "photo-resolution")
     assert finding.path == "small.jpg" and finding.severity is Severity.ERROR
-    assert finding.details["megapixels"] == "0.8" and finding.details["size"] == "1024x768"
+    assert finding.details["megapixels"] == pytest.approx(0.786432)
+    assert (finding.details["width"], finding.details["height"]) == (1024, 768)
+    assert finding.message == "The photo has only 0.8 MP (1024×768), below the minimum of 2 MP."
     assert result.verdict == "fail"
+    (vi,) = of(check_folder(event_dir, lang="vi"), "photo-resolution")
+    assert vi.message == "Ảnh chỉ có 0,8 MP (1024×768), dưới mức tối thiểu 2 MP."
 
 
 def test_minimum_comes_from_the_options(profile) -> None:

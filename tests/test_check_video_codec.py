@@ -35,7 +35,9 @@ def test_other_audio_is_a_warning(event_dir: Path) -> None:
     good_photos(event_dir)
     make_video(event_dir / "VID_1.mp4", **TINY, acodec="mp3")
     (finding,) = of(check_folder(event_dir), "video-codec")
-    assert (finding.key, finding.details["codec"]) == ("audio-codec", "mp3")
+    assert (finding.key, finding.details["codec"]) == ("audio-codec", "MP3")  # as people say it
+    assert finding.details["codec_id"] == "mp3"  # as FFmpeg names it, for programs
+    assert "MP3, not AAC" in finding.message
 
 
 @pytest.mark.parametrize("vcodec, acodec, keys", [

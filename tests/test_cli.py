@@ -83,8 +83,12 @@ def test_json_follows_the_contract(events: dict[str, Path]) -> None:
     good, bad = by_name["THCS Pu Nhi_Khaigiang"], by_name["Khai giang 2023"]
     assert (good["verdict"], good["unit"], good["activity"]) == ("pass", "THCS Pu Nhi",
                                                                  "Khaigiang")
-    assert good["counts"] == {"error": 0, "warning": 0, "info": 0}
+    # generated pictures show no people: shot-kinds can only say it recognised none (info)
+    assert good["counts"] == {"error": 0, "warning": 0, "info": 1}
+    assert [(f["check"], f["details"]["key"]) for f in good["findings"]] == [
+        ("shot-kinds", "none-recognised")]
     assert {f["kind"] for f in good["files"]} == {"photo"}
+    assert all(len(f["phash"]) == 16 and f["faces"] == [] for f in good["files"])
     assert bad["verdict"] == "fail" and (bad["unit"], bad["activity"]) == (None, None)
     checks = {f["check"] for f in bad["findings"]}
     assert {"folder-name", "folder-contents", "file-unreadable", "photo-original",
@@ -156,7 +160,9 @@ def test_output_file(fmt: str, events: dict[str, Path], tmp_path: Path) -> None:
     target = tmp_path / f"report.{fmt}"
     result = invoke(str(events["bad"]), "--format", fmt, "-o", str(target), "--lang", "en")
     assert result.exit_code == 1
-    assert result.output == ""
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"Report written: {target.resolve().as_uri()}"
+    assert not [p for p in tmp_path.iterdir() if p != target]  # no temporary file left
     text = target.read_text(encoding="utf-8")
     assert ANSI not in text and "zero.jpg" in text
     if fmt == "json":

@@ -132,3 +132,55 @@ def test_help_follows_mediacheck_lang(lang: str, words: str) -> None:
     out = subprocess.run([sys.executable, "-m", "mediacheck", "check", "--help"], env=env,
                          capture_output=True, check=True).stdout.decode("utf-8")
     assert words in out
+
+
+# --------------------------------------------------------------------------- exit policy
+
+
+@pytest.mark.parametrize(("config", "args", "fail_on", "verdict", "code"), [
+    ('fail_on = "never"\n', ["--strict"], "warning", "fail", 1),  # the command line wins
+    ('fail_on = "never"\n', [], "never", "pass", 0),
+    ("strict = true\n", ["--fail-on", "error"], "error", "pass", 0),
+    ("strict = true\n", [], "warning", "fail", 1),
+    ("", ["--fail-on", "warning"], "warning", "fail", 1),  # JSON says what the code says
+    ("", ["--fail-on", "never", "--no-strict"], "never", "pass", 0),
+    ("", [], "error", "pass", 0),
+])
+def test_one_policy_decides_verdicts_and_exit_code(tmp_path: Path, config: str, args: list[str],
+                                                   fail_on: str, verdict: str,
+                                                   code: int) -> None:
+    drive = tmp_path / "drive"
+    school = drive / "TH Mường Luân_Khaigiang"
+    good_photos(school, seed=20)
+    make_photo(school / "IMG_9.heic", fmt="HEIC", size=GOOD_SIZE, seed=21)  # a warning
+    (drive / "mediacheck.toml").write_text(config + "cache = false\n", encoding="utf-8")
+    result = invoke(str(school), "--format", "json", *args)
+    data = json.loads(result.stdout)
+    assert result.exit_code == code
+    assert data["submissions"][0]["verdict"] == verdict
+    assert data["summary"]["failed"] == (verdict == "fail")
+    assert data["summary"]["fail_on"] == fail_on
+
+
+def test_strict_and_fail_on_that_contradict_are_refused(office: Path) -> None:
+    result = invoke(str(office), "--no-cache", "--strict", "--fail-on", "never")
+    assert result.exit_code == 2
+    assert "--strict nghĩa là --fail-on warning" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["empty-zip", "nested-zip", "empty-folders"])
+def test_nothing_found_to_check_exits_2(tmp_path: Path, kind: str) -> None:
+    import zipfile
+
+    if kind == "empty-folders":
+        target = tmp_path / "Nhan tu truong"
+        (target / "THCS A_Khaigiang").mkdir(parents=True)
+    else:
+        target = tmp_path / "Tai ve.zip"
+        with zipfile.ZipFile(target, "w") as archive:
+            if kind == "nested-zip":
+                archive.writestr("drive-download-20231005T0930Z-001.zip", b"PK")
+    result = invoke(str(target), "--no-cache", "--fail-on", "never", "--lang", "en")
+    assert result.exit_code == 2
+    assert ("holds only other ZIP files" if kind == "nested-zip" else "No photos or videos"
+            ) in result.stdout

@@ -103,11 +103,11 @@ def test_all_keys_of_pyproject_table(tree: Path) -> None:
     config = write(tree / "pyproject.toml", "\n".join([
         "[tool.mediacheck]",
         'activity = "Khaigiang"', 'lang = "en"', 'format = "junit"', "jobs = 4",
-        'fail_on = "never"', "strict = true", "quiet = false",
+        'fail_on = "warning"', "strict = true", "quiet = false",
     ]))
     assert find_config(tree / "drive") == (config, {
         "activity": "Khaigiang", "lang": "en", "format": "junit", "jobs": 4,
-        "fail_on": "never", "strict": True, "quiet": False})
+        "fail_on": "warning", "strict": True, "quiet": False})
 
 
 @pytest.mark.parametrize("line, key, words", [
@@ -123,6 +123,8 @@ def test_all_keys_of_pyproject_table(tree: Path) -> None:
     ('units = ""', "units", "non-empty string"),
     ("rules = 3", "rules", "non-empty string"),
     ('fail_on = "error"\nfail-on = "never"', "fail-on", "given twice"),
+    ('strict = true\nfail_on = "never"', "strict", "contradicts fail_on = \"never\""),
+    ('format = "xml"', "format", "one of text, json"),
 ])
 def test_bad_keys_name_file_key_and_reason(tree: Path, line: str, key: str, words: str) -> None:
     config = write(tree / "drive" / "mediacheck.toml", line + "\n")

@@ -228,3 +228,37 @@ def test_without_facts_a_result_keeps_only_what_the_summary_needs(tmp_path: Path
     assert lean.kind_count("photo") == full.kind_count("photo") == 3
     assert lean.total_bytes == full.total_bytes
     assert [f.to_dict() for f in lean.findings] == [f.to_dict() for f in full.findings]
+
+
+def test_an_interrupted_run_keeps_what_finished(tree: Path, tmp_path: Path,
+                                                monkeypatch) -> None:
+    """Ctrl-C part-way: every file whose stages finished (handed out or still in the
+    look-ahead) is in the cache, so the rerun computes only what is left, nothing twice."""
+    from mediacheck import thumbnails
+    from mediacheck.cache import FactCache
+
+    computed: list[str] = []
+    real = thumbnails.thumbnail_data_uri
+
+    def counting(media, facts, ctx=None, size=240):  # noqa: ANN001, ANN202
+        computed.append(media.origin)
+        return real(media, facts, ctx, size)
+
+    monkeypatch.setattr(thumbnails, "thumbnail_data_uri", counting)
+    seen: list[str] = []
+
+    def stop_after_three(media: MediaFile) -> None:
+        seen.append(media.origin)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with FactCache(tmp_path / "facts.sqlite3") as cache, pytest.raises(KeyboardInterrupt):
+        run_paths([tree], jobs=1, cache=cache, thumbnails=True, on_file=stop_after_three)
+    first = list(computed)
+    assert 3 < len(first) < 40  # the look-ahead went on, the whole tree did not
+    computed.clear()
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        report = run_paths([tree], jobs=1, cache=cache, thumbnails=True)
+    media = [f for s in report.submissions for f in s.files if f["kind"] in ("photo", "video")]
+    assert not set(first) & set(computed)
+    assert len(first) + len(computed) == len([f for f in media if not f.get("unreadable")])

@@ -148,7 +148,9 @@ def test_dry_run_writes_nothing(event: Path, capsys) -> None:
     assert tree_state(root) == before
     out = capsys.readouterr().out
     assert "CHUYỂN MP4" in out and "KHÔNG SỬA ĐƯỢC" in out and "--apply" in out
-    assert code == 1  # the 360p clip needs a person
+    assert "Quay lại ở chế độ 720p" in out  # the 360p clip is left out: film it again
+    assert "Dự kiến: thư mục mới sẽ ĐẠT." in out
+    assert code == 0  # the new folder is expected to pass without that clip
 
 
 def test_refuses_existing_output_and_output_inside_source(event: Path, capsys) -> None:
@@ -271,3 +273,91 @@ def test_leftovers_of_an_earlier_run_are_not_shipped(event: Path, tmp_path: Path
     output = apply_fix(event)
     assert sorted(p.name for p in output.iterdir()) == sorted(p.name for p in shots)
     assert (output / shots[0].name).read_bytes() == shots[0].read_bytes()
+
+
+
+# --------------------------------------------------------------------------- what the plan says
+
+
+def plan_of(event: Path, capsys, *args: str | Path) -> tuple[int, str]:
+    code = fix(event, "--out", event.parent.parent / "out", "--lang", "en", *args)
+    return code, capsys.readouterr().out
+
+
+def failing_photos(folder: Path) -> list[Path]:
+    """A resized copy (EXIF still says 6000x4000) and a 1.9 MP photo: each fails on its own."""
+    return [make_photo(folder / "IMG_20230905070900.jpg", size=(2400, 1800), seed=40,
+                       exif_size=(6000, 4000)),
+            make_photo(folder / "IMG_20230905071000.jpg", size=(1600, 1190), seed=41)]
+
+
+def test_photos_failing_on_their_own_are_left_out_when_enough_remain(event: Path,
+                                                                     capsys) -> None:
+    good = photos(event, 3)
+    bad = failing_photos(event)
+    code, out = plan_of(event, capsys)
+    assert code == 0 and "Expected: the new folder will PASS." in out
+    assert out.count("LEAVE OUT (FAILS)") == 3  # two rows and the note that explains them
+    assert "the event still has 3 good photos (at least 3 are needed)" in out
+    output = apply_fix(event)
+    assert sorted(p.name for p in output.iterdir()) == sorted(p.name for p in good)
+    assert checked(output).passed
+    assert all(p.exists() for p in bad)  # the source is never touched
+
+
+def test_failing_photos_stay_when_the_event_would_be_short(event: Path, capsys) -> None:
+    photos(event, 2)
+    failing_photos(event)
+    code, out = plan_of(event, capsys)
+    assert code == 1 and "Expected: the new folder will still FAIL" in out
+    assert "LEAVE OUT (FAILS)" not in out
+    output = apply_fix(event)
+    assert len(list(output.iterdir())) == 4 and not checked(output).passed
+
+
+def test_needs_a_person_never_says_run_mediacheck_fix(event: Path, capsys) -> None:
+    photos(event, 3)
+    make_photo(event / "IMG_0001.heic", fmt="HEIF", size=(1800, 1200), make="Apple",
+               model="iPhone 13")
+    make_video(event / "VID_long.mp4", width=1280, height=720, seconds=65, fps=1)
+    _code, out = plan_of(event, capsys)
+    needs = out[out.index("Still needs a person"):]
+    assert "mediacheck fix" not in needs
+    assert "Add --heic-to-jpeg to this command" in needs
+    assert "Add --split-scenes to this command" in needs
+
+
+def test_every_hint_that_says_run_fix_has_words_for_fix_itself() -> None:
+    from mediacheck.i18n import lookup
+
+    profile = load_profile()
+    for config in profile.checks.values():
+        for key, message in config.messages.items():
+            for lang in ("vi", "en"):
+                if "mediacheck fix" not in message.hint[lang]:
+                    continue
+                override = lookup(f"fixhint_{config.id}_{key}".replace("-", "_"), lang)
+                assert override and "mediacheck fix" not in override, (config.id, key, lang)
+
+
+def test_plan_says_copies_are_hard_links_and_shows_paths_as_given(event: Path, capsys,
+                                                                  monkeypatch) -> None:
+    photos(event, 3)
+    monkeypatch.chdir(event.parent)
+    code = fix(NAME, "--out", "ban-sua", "--lang", "en")
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.splitlines()[0] == f"Fix plan: “{NAME}” → “ban-sua/{NAME}”"
+    assert out.count("COPY (LINK)") == 4 and "hard links to the originals" in out
+
+
+def test_finished_files_are_listed_in_plan_order(event: Path, capsys) -> None:
+    make_photo(event / "A_IMG.jpg", size=(1800, 1200), seed=1)
+    make_video(event / "B_VID.mov", width=1280, height=720, seconds=2, fps=2, container="mov")
+    make_photo(event / "C_IMG.jpg", size=(1800, 1200), seed=2)
+    make_photo(event / "D_IMG.jpg", size=(1800, 1200), seed=3)
+    apply_fix(event)
+    out = capsys.readouterr().out
+    done = [line.split()[1] for line in out.splitlines() if line.strip().startswith("✓")]
+    assert done == ["A_IMG.jpg", "B_VID.mov", "C_IMG.jpg", "D_IMG.jpg"]
+    assert "Processed 4 files, none failed." in out

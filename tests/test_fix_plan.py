@@ -8,11 +8,10 @@ import pytest
 
 from mediacheck.fix import apply as fix_apply
 from mediacheck.fix.ffmpeg import copy_part_command, parse_progress, transcode_command
-from mediacheck.fix.messages import catalog
 from mediacheck.fix.plan import FileAction, _unique, split_count, target_size
 from mediacheck.profile import ProfileError, load_profile
 
-OPTIONS = load_profile().fix
+OPTIONS = load_profile().fix_options()
 
 
 def test_target_size_scales_the_short_side_and_keeps_aspect() -> None:
@@ -76,13 +75,6 @@ def test_progress_lines() -> None:
     assert parse_progress("progress=end") is None
 
 
-def test_every_fix_message_exists_in_both_languages() -> None:
-    table = catalog()
-    assert set(table) == {"vi", "en"}
-    assert set(table["vi"]) == set(table["en"])
-    assert all(text.strip() for lang in table.values() for text in lang.values())
-
-
 def test_profile_fix_table_is_validated(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('extends = "phuluc2"\n[fix]\ncrf = "high"\n', encoding="utf-8")
@@ -98,3 +90,19 @@ def test_profile_fix_table_is_validated(tmp_path: Path) -> None:
     changed.write_text('extends = "phuluc2"\n[fix]\ncrf = 20\n', encoding="utf-8")
     fix = load_profile(changed).fix
     assert fix["crf"] == 20 and fix["preset"] == OPTIONS["preset"]
+
+
+def test_fix_aims_at_the_limits_of_the_resolution_check(tmp_path: Path) -> None:
+    """720/1080 are written once, in [checks.video-resolution]; fix reads them from there."""
+    assert "max_short_side" not in load_profile().fix
+    province = tmp_path / "province.toml"
+    province.write_text('extends = "phuluc2"\n[checks.video-resolution]\nmax_short_side = 720\n',
+                        encoding="utf-8")
+    options = load_profile(province).fix_options()
+    assert (options["min_short_side"], options["max_short_side"]) == (720, 720)
+    assert target_size((1920, 1080), options) == ((1280, 720), False)
+    old = tmp_path / "old.toml"
+    old.write_text('extends = "phuluc2"\n[fix]\nmax_short_side = 1080\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as err:
+        load_profile(old)
+    assert err.value.key == "fix.max_short_side"  # said once: a second place is refused

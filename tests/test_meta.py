@@ -21,7 +21,7 @@ CHECK_IDS = sorted(REGISTRY)
 
 
 def test_registry_is_complete() -> None:
-    assert len(REGISTRY) == len(CHECK_MODULES) == 16
+    assert len(REGISTRY) == len(CHECK_MODULES) == 21
     for module_name in CHECK_MODULES:
         assert REGISTRY[module_name.replace("_", "-")].__name__.endswith(module_name)
 
@@ -52,3 +52,9 @@ def test_check_is_named_in_the_readme(check_id: str) -> None:
     """README.md (written with the check table) must name every check id, in backticks."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"`{check_id}`" in readme, f"README.md does not mention `{check_id}`"
+
+
+@pytest.mark.parametrize("check_id", ["photo-sharpness", "photo-exposure", "shot-kinds",
+                                      "near-duplicate"])
+def test_pixel_checks_declare_the_stage_they_read(check_id: str) -> None:
+    assert REGISTRY[check_id].NEEDS == ("pixels",)

@@ -47,10 +47,13 @@ def test_default_severities_match_the_issue() -> None:
         "photo-resolution": "error", "capture-time": "warning", "location": "warning",
         "video-container": "error", "video-resolution": "error", "video-codec": "warning",
         "video-duration": "warning", "drone": "info", "submission-size": "warning",
-        "duplicate": "warning",
+        "duplicate": "warning", "duplicate-submission": "warning",
+        "photo-sharpness": "warning", "photo-exposure": "warning", "shot-kinds": "warning",
+        "near-duplicate": "warning",
     }
     assert {k: c.severity.value for k, c in checks.items()} == expected
     assert checks["location"].messages["missing"].severity is Severity.INFO
+    assert checks["photo-sharpness"].messages["soft"].severity is Severity.INFO
 
 
 def test_shipped_relaxed_extends_by_name() -> None:
@@ -181,13 +184,22 @@ def test_extends_loop(files: dict[str, str], tmp_path: Path) -> None:
 
 
 def test_missing_file_and_bad_toml(tmp_path: Path) -> None:
-    assert error_of(tmp_path / "nope.toml").reason == "no such profile file"
+    missing = error_of(tmp_path / "nope.toml")
+    assert missing.message("vi") == ("Không tìm thấy tệp quy tắc “{}”. Bộ có sẵn: phuluc2, "
+                                     "relaxed.".format(tmp_path / "nope.toml"))
     child = write(tmp_path / "child.toml", 'extends = "parent.toml"\n')
-    assert Path(error_of(child).file) == tmp_path / "parent.toml"
+    parent = error_of(child)
+    assert (Path(parent.file), parent.key) == (child, "extends")
+    assert "“parent.toml”" in parent.localized("vi") and "phuluc2, relaxed" in parent.reason
     bad = write(tmp_path / "bad.toml", "[checks\nmin = \n")
-    assert error_of(bad).reason.startswith("not valid TOML")
-    with pytest.raises(ProfileError):
+    error = error_of(bad)
+    assert error.reason.startswith("not valid TOML at line 1, column 8")
+    assert error.message("vi") == (f"Không dùng được tệp quy tắc {bad}: không đúng cú pháp "
+                                   "TOML ở dòng 1, cột 8: thiếu dấu “]” ở cuối tên bảng")
+    with pytest.raises(ProfileError) as shipped:
         load_profile("no-such-shipped-profile")
+    assert shipped.value.message("en") == ("No rules profile “no-such-shipped-profile”. Shipped "
+                                           "profiles: phuluc2, relaxed.")
 
 
 @pytest.mark.parametrize("args", [["{folder}"], ["rules"]])

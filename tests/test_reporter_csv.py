@@ -98,8 +98,8 @@ def test_summary_one_row_per_submission(report: Report) -> None:
     assert good[3:5] == ["4", "2"]
     sub = next(s for s in report.submissions if s.path.endswith(PASSING))
     assert int(good[5]) == sub.total_bytes > 0
-    assert good[6:] == ["0", "2", "1", "PASS"]
-    assert by_unit["Trường TH Nà Hỳ"][6:] == ["4", "1", "0", "FAIL"]
+    assert good[6:] == ["0", "2", "2", "PASS"]  # infos: drone, shot-kinds none-recognised
+    assert by_unit["Trường TH Nà Hỳ"][6:] == ["3", "1", "1", "FAIL"]
 
 
 def test_cli_writes_a_bom_file(tmp_path: Path) -> None:
@@ -111,3 +111,36 @@ def test_cli_writes_a_bom_file(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert any(r[1] == "Trường TH Nà Hỳ" for r in rows)
+
+
+@pytest.mark.parametrize(("option", "delimiter"), [(";", ";"), ("tab", "\t"), (",", ",")])
+def test_separator_for_excel_where_the_list_separator_is_a_semicolon(
+        tmp_path: Path, option: str, delimiter: str) -> None:
+    root = build_submissions(tmp_path / "in")
+    out, summary = tmp_path / "tong-hop.csv", tmp_path / "theo-truong.csv"
+    result = CliRunner().invoke(cli, [str(root), "--format", "csv", "-o", str(out),
+                                      "--summary-csv", str(summary), "--csv-sep", option,
+                                      "--no-cache"])
+    assert result.exit_code == 1, result.output
+    for path in (out, summary):
+        text = path.read_text(encoding="utf-8-sig")
+        assert not text.startswith("sep=")
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        assert len({len(row) for row in rows}) == 1 and len(rows[0]) > 5
+
+
+def test_units_that_have_not_submitted_reach_both_sheets(tmp_path: Path) -> None:
+    root = build_submissions(tmp_path / "in")
+    units = tmp_path / "don-vi.txt"
+    units.write_text("THCS Pu Nhi\nTH Nà Hỳ\nTH Mường Nhé\nTHCS Sín Thầu\n", encoding="utf-8")
+    out, summary = tmp_path / "tong-hop.csv", tmp_path / "theo-truong.csv"
+    CliRunner().invoke(cli, [str(root), "--format", "csv", "-o", str(out), "--summary-csv",
+                             str(summary), "--units", str(units), "--no-cache",
+                             "--activity", "Khai giảng"])
+    findings = rows_of(out.read_text(encoding="utf-8"))
+    missing = [(r[1], r[2]) for r in findings if r[3] == "CHƯA NỘP"]
+    assert missing == [("TH Nà Hỳ", "Khai giảng"), ("TH Mường Nhé", "Khai giảng"),
+                       ("THCS Sín Thầu", "Khai giảng")]
+    per_school = rows_of(summary.read_text(encoding="utf-8"))
+    assert [(r[1], r[2], r[3], r[-1]) for r in per_school if r[-1] == "CHƯA NỘP"] == [
+        (unit, activity, "", "CHƯA NỘP") for unit, activity in missing]

@@ -63,7 +63,8 @@ def test_one_annotation_per_finding(report: Report) -> None:
         assert props["file"] == expected
         assert props["title"].startswith(f"mediacheck {finding.check}")
         assert message.startswith(finding.message)
-        assert message.endswith(f"How to fix: {finding.hint}")
+        label = "Note" if finding.severity.value == "info" else "How to fix"
+        assert message.endswith(f"{label}: {finding.hint}")
     files = {props["file"] for _, props, _ in lines}
     assert f"{ROOT}/{FAILING}/{TRICKY_PHOTO}" in files
     assert f"{ROOT}/{FAILING}" in files

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -80,7 +81,7 @@ def test_every_photo_and_video_has_a_decodable_preview(report: Report, page_text
     page = parse(page_text)
     media = [f for s in report.submissions for f in s.files if f["kind"] in ("photo", "video")]
     images = page.all("img")
-    assert len(media) == 8
+    assert len(media) == 9
     assert len(images) == len(media)
     alts = {img["alt"] for img in images}
     assert alts == {f["path"] for f in media}
@@ -103,7 +104,8 @@ def test_previews_are_turned_as_viewers_show_them(report: Report, page_text: str
 
 def test_self_contained(page_text: str) -> None:
     page = parse(page_text)
-    assert not page.all("script") and not page.all("link")
+    assert not page.all("link")
+    assert page.all("script") == [{}]  # one inline script (sorting), nothing loaded
     for tag, attrs in page.tags:
         for name in ("src", "href"):
             value = attrs.get(name)
@@ -151,20 +153,51 @@ def test_quiet_keeps_the_summary_and_drops_passing_details(report: Report) -> No
     assert [a["id"] for a in page.all("section") if a.get("id")] == [
         f"s{i}" for i, s in enumerate(report.submissions) if s.path.endswith(FAILING)]
     assert PASSING in text  # still in the summary table
-    assert len(page.all("img")) == 2
+    assert len(page.all("img")) == 3
 
 
 def test_units_tables(report: Report) -> None:
-    report.units = {"activity": "Khai giảng", "missing": ["TH Mường Nhé", "<b>THCS Sín Thầu"],
-                    "unlisted": [{"unit": "Trường TH Nà Hỳ", "suggestion": "TH Nà Hỳ"}]}
+    """Names, never program data (`{'unit': ...}`), one block per activity with its count."""
+    report.units = {"activity": None, "units": 4, "activities": [
+        {"activity": "Khai giảng", "submitted": 2, "missing": ["TH Mường Nhé",
+                                                               "<b>THCS Sín Thầu"]},
+        {"activity": "Trung thu", "submitted": 4, "missing": []}],
+        "missing": [{"unit": "TH Mường Nhé", "activity": "Khai giảng"},
+                    {"unit": "<b>THCS Sín Thầu", "activity": "Khai giảng"}],
+        "unlisted": [{"unit": "Trường TH Nà Hỳ", "path": "x", "suggestion": "TH Nà Hỳ"},
+                     {"unit": None, "path": "Nhan/Khai giang 2023", "suggestion": None}]}
     try:
         text = rendered(report)
+        english = rendered(report, "en")
     finally:
-        del report.units
-    assert "Đơn vị chưa nộp" in text and "hoạt động Khai giảng" in text
-    assert "TH Mường Nhé" in text and "&lt;b&gt;THCS Sín Thầu" in text
-    assert "Có phải là" in text and ">TH Nà Hỳ<" in text
+        report.units = None
+    assert "Đơn vị chưa nộp" in text
+    assert "Hoạt động Khai giảng: 2 đơn vị chưa nộp (danh sách có 4 đơn vị)" in text
+    assert "Hoạt động Trung thu: cả 4 đơn vị trong danh sách đều đã nộp." in text
+    assert "<li>TH Mường Nhé</li>" in text and "&lt;b&gt;THCS Sín Thầu" in text
+    assert "{'unit'" not in text and "&#x27;unit&#x27;" not in text
+    assert "Có phải là" in text and ">TH Nà Hỳ<" in text and ">Khai giang 2023<" in text
+    assert "Activity Khai giảng: 2 units have not submitted (of 4 on the list)" in english
     assert "Đơn vị chưa nộp" not in rendered(report)
+
+
+def test_filter_sort_and_folding_for_hundreds_of_submissions(report: Report,
+                                                             page_text: str) -> None:
+    page = parse(page_text)
+    box = [a for a in page.all("input") if a.get("id") == "only-fail"]
+    assert box and box[0]["type"] == "checkbox"
+    assert [a for a in page.all("label") if a.get("for") == "only-fail"]
+    assert "#only-fail:checked ~ section.submission.pass" in page_text  # works without script
+    buttons = [a for a in page.all("button") if a.get("data-col") is not None]
+    assert len(buttons) == 9
+    folded = [a for a in page.all("details")]
+    assert len(folded) == len(report.submissions)
+    assert sum("open" in a for a in folded) == sum(not s.passed for s in report.submissions)
+
+
+def test_info_hint_is_a_note_not_a_fix(report: Report, page_text: str) -> None:
+    drone = next(f for s in report.submissions for f in s.findings if f.check == "drone")
+    assert f"<b>Lưu ý:</b> {html.escape(drone.hint)}" in page_text
 
 
 def test_no_units_means_no_units_table(report: Report) -> None:
@@ -259,3 +292,40 @@ def test_broken_files_give_no_preview_and_no_exception(tmp_path: Path) -> None:
     meta = {"content": "jpeg", "photo": {"format": "JPEG"}, "video": None}
     (error,) = run_stages(missing, meta, ("thumbnail",)).values()
     assert "No such file" in error["stage_error"] and error["transient"]
+
+
+def chromium(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    command = [str(find_chromium()), "--headless", "--no-sandbox", "--disable-gpu",
+               "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+               f"--user-data-dir={tmp_path / 'profile'}", *args, page.as_uri()]
+    return subprocess.run(command, capture_output=True, timeout=120, check=False, text=True)
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="needs chromium (apt: chromium)")
+def test_verdicts_are_in_view_on_a_phone(page_text: str, tmp_path: Path) -> None:
+    """At 420 px the summary table keeps its verdict column on screen (green PASS badge)."""
+    page = tmp_path / "bao-cao.html"
+    page.write_text(page_text, encoding="utf-8")
+    shot = tmp_path / "phone.png"
+    chromium(page, tmp_path, f"--screenshot={shot}", "--window-size=420,700")
+    with Image.open(shot) as image:
+        rgb = image.convert("RGB")
+    data = rgb.tobytes()
+    pixels = list(zip(data[0::3], data[1::3], data[2::3], strict=True))
+    green = sum(1 for r, g, b in pixels if abs(r - 0x1B) < 20 and abs(g - 0x7F) < 20
+                and abs(b - 0x3B) < 20)
+    assert green > 150, "no PASS badge in view at 420 px"
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="needs chromium (apt: chromium)")
+def test_clicking_a_heading_sorts_the_summary(page_text: str, tmp_path: Path) -> None:
+    click = ('<script>var b = document.querySelector(\'button[data-col="1"]\');'
+             "b.click(); b.click();</script></body>")
+    page = tmp_path / "sorted.html"
+    page.write_text(page_text.replace("</body>", click), encoding="utf-8")
+    dom = chromium(page, tmp_path, "--dump-dom").stdout
+    body = dom[dom.index("<tbody>"):dom.index("</tbody>")]
+    rows = re.findall(r'<tr class="(pass|fail)"', body)
+    assert rows == ["fail", "pass"]  # verdict, descending: failing first
+    assert 'aria-sort="descending"' in dom

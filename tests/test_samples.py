@@ -23,9 +23,9 @@ EXPECTED: dict[str, tuple[str, dict[tuple[str, str], int]]] = {
     "THCS Pu Nhi_Tep rac": ("pass", {("folder-contents", "warning"): 4}),
     "THCS Pu Nhi_Tep hong": ("fail", {("file-unreadable", "error"): 4}),
     "THCS Pu Nhi_Chi 2 anh": ("fail", {("photo-count", "error"): 1}),
-    "THCS Pu Nhi_Anh khong goc": ("fail", {("photo-original", "error"): None}),
-    "THCS Pu Nhi_Dinh dang anh": ("fail", {("photo-format", "warning"): 3,
-                                           ("photo-original", "error"): None}),
+    "THCS Pu Nhi_Anh khong goc": ("fail", {("photo-original", "error"): 6}),
+    "THCS Pu Nhi_Dinh dang anh": ("fail", {("photo-format", "warning"): 2,
+                                           ("photo-original", "error"): 1}),
     "THCS Pu Nhi_Anh nho": ("fail", {("photo-resolution", "error"): 1}),
     "THCS Pu Nhi_Thoi gian chup": ("pass", {("capture-time", "warning"): 3}),
     "THCS Pu Nhi_Vi tri": ("pass", {("location", "warning"): 1}),
@@ -70,11 +70,14 @@ def test_folder_fails_for_its_reason_only(name: str, results: dict[str, Submissi
 
 
 def test_not_original_folder_names_six_photos(results: dict[str, SubmissionResult]) -> None:
+    """Six photos, six findings (one cause each), every signal kept in details."""
     result = results["THCS Pu Nhi_Anh khong goc"]
-    keys = {f.key for f in result.findings if f.check == "photo-original"}
-    assert {"editor", "chat-copy", "fbmd", "photoshop-block", "xmp-history",
-            "size-mismatch"} <= keys
-    assert len({f.path for f in result.findings if f.check == "photo-original"}) == 6
+    found = [f for f in result.findings if f.check == "photo-original"]
+    assert len(found) == len({f.path for f in found}) == 6
+    assert {f.key for f in found} == {"editor", "chat-copy", "photoshop-block", "size-mismatch"}
+    signals = {s["key"] for f in found for s in f.details["signals"]}
+    assert {"editor-software", "chat-name", "fbmd", "no-exif", "photoshop-block", "xmp-history",
+            "exif-size-mismatch"} <= signals
     assert not [f for f in result.findings if f.check == "photo-count"]
 
 
@@ -85,9 +88,13 @@ def test_specific_files(results: dict[str, SubmissionResult]) -> None:
     assert set(keys("THCS Pu Nhi_Tep hong", "file-unreadable").values()) == {
         "truncated", "empty", "not-media", "no-moov"}
     assert keys("THCS Pu Nhi_Dinh dang anh", "photo-format") == {
-        "IMG_20230905_082442.heic": "heic", "anh_khai_giang.webp": "not-camera-format",
-        "Screenshot_20230905-073000.png": "not-camera-format"}
-    assert "screenshot" in {f.key for f in results["THCS Pu Nhi_Dinh dang anh"].findings}
+        "IMG_20230905_082442.heic": "heic", "anh_khai_giang.webp": "not-camera-format"}
+    (screenshot,) = [f for f in results["THCS Pu Nhi_Dinh dang anh"].findings
+                     if f.path == "Screenshot_20230905-073000.png"]
+    assert screenshot.key == "screenshot"
+    assert {(s["check"], s["key"]) for s in screenshot.details["signals"]} == {
+        ("photo-original", "screenshot-name"), ("photo-original", "no-exif"),
+        ("photo-format", "not-camera-format")}
     assert set(keys("THCS Pu Nhi_Thoi gian chup", "capture-time").values()) == {
         "unset-clock", "future", "span"}
     assert keys("THCS Pu Nhi_Dinh dang video", "video-container") == {
@@ -128,3 +135,15 @@ def test_every_message_is_filled_in(lang: str) -> None:
     report = run([SAMPLES], load_profile(), RunOptions(lang=lang, now=NOW))
     texts = [f.message + f.hint for s in report.submissions for f in s.findings]
     assert texts and not [text for text in texts if "{" in text or "}" in text]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_file_message_does_not_repeat_the_file_name(lang: str) -> None:
+    """Messages are printed under their file's name (terminal, HTML) or beside it (CSV, CI
+    formats carry the path as the location): repeating it is noise."""
+    from mediacheck.engine import RunOptions, run
+
+    report = run([SAMPLES], load_profile(), RunOptions(lang=lang, now=NOW))
+    about_files = [f for s in report.submissions for f in s.findings if f.path]
+    assert len({f.check for f in about_files}) >= 10
+    assert [f.message for f in about_files if f.path.rsplit("/", 1)[-1] in f.message] == []

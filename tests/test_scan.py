@@ -101,7 +101,8 @@ def test_unreadable_folder_in_the_walk_is_a_failing_submission(
     by_unit = {s.unit: s for s in report.submissions}
     assert set(by_unit) == {"THCS A", "TH B"}
     (finding,) = of(by_unit["TH B"], "folder-contents")
-    assert finding.key == "unreadable-folder" and "Permission denied" in finding.message
+    assert finding.key == "unreadable-folder" and finding.details["detail"] == "Permission denied"
+    assert "Permission denied" not in finding.message  # the system's English stays in details
     assert by_unit["TH B"].verdict == "fail"
 
 
@@ -124,3 +125,27 @@ def test_paths_that_are_neither_folders_nor_zips(tmp_path: Path) -> None:
     (tmp_path / "note.txt").write_text("x")
     report = run_paths([tmp_path / "note.txt", tmp_path / "missing"])
     assert [p.key for p in report.problems] == ["not-a-folder", "not-found"]
+
+
+def test_zip_reader_and_scanner_do_not_import_each_other() -> None:
+    """ziparchive describes what it finds with mediacheck.submission, not with scan (which uses
+    ziparchive): no import cycle, whichever is imported first."""
+    import subprocess
+    import sys
+
+    code = ("import sys, mediacheck.ziparchive; "
+            "assert 'mediacheck.scan' not in sys.modules, 'ziparchive imports scan'")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_folder_of_empty_folders_is_nothing_to_check(tmp_path: Path) -> None:
+    """Not a pass and not a fake submission named after the parent: a run problem, exit 2."""
+    parent = tmp_path / "Nhan tu truong"
+    (parent / "THCS A_Khaigiang").mkdir(parents=True)
+    (parent / "TH B_Khaigiang").mkdir()
+    submissions, problems = find_submissions([parent], load_profile())
+    assert submissions == []
+    assert [(p.path, p.reason) for p in problems] == [(str(parent), "nothing-found")]
+    # One empty event folder is still that school's submission, failing `folder-contents`.
+    submissions, problems = find_submissions([parent / "TH B_Khaigiang"], load_profile())
+    assert [s.name for s in submissions] == ["TH B_Khaigiang"] and problems == []

@@ -56,7 +56,7 @@ def test_unusable_lists(tmp_path: Path) -> None:
     with pytest.raises(UnitsError):
         load_units(tmp_path / "missing.csv")
     (tmp_path / "empty.txt").write_text("\n# nothing\n")
-    with pytest.raises(UnitsError, match="no unit"):
+    with pytest.raises(UnitsError, match="no-units"):
         load_units(tmp_path / "empty.txt")
 
 
@@ -98,8 +98,37 @@ def test_missing_units_in_the_report_and_the_terminal(tmp_path: Path) -> None:
     out = io.StringIO()
     get_reporter("text").render(report, out, lang="vi", color=False, quiet=False)
     text = out.getvalue()
-    assert "Đơn vị chưa nộp: 2 (danh sách có 4 đơn vị)" in text
+    assert "Hoạt động Khaigiang: 2 đơn vị chưa nộp (danh sách có 4 đơn vị)" in text
     assert "MN Hoa Ban" in text and "Có phải là" in text
-    tail = text[text.index("Đơn vị chưa nộp"):]
+    tail = text[text.index("2 đơn vị chưa nộp"):]
     assert "THCS Na Son" in tail and "THCS Na Sonn" in tail
     assert "units" not in run_paths([root]).to_dict()
+
+
+def test_without_activity_each_activity_has_its_own_count(tmp_path: Path) -> None:
+    """7 units, 2 activities: not "16 not submitted (7 on the list)" but one line each."""
+    root = tmp_path / "Nhan tu truong"
+    for name in ("THCS Pu Nhi_Khaigiang", "TH Muong Luan_Khaigiang", "THCS Pu Nhi_Trung thu"):
+        (root / name).mkdir(parents=True)
+        make_photo(root / name / "IMG_1.jpg", size=SMALL)
+    units = ["THCS Pú Nhi", "TH Mường Luân", "THCS Na Son", "MN Hoa Ban", "TH A", "TH B",
+             "TH C"]
+    report = run_paths([root], units=units)
+    by_activity = {a["activity"]: (a["submitted"], a["missing"]) for a in
+                   report.units["activities"]}
+    assert by_activity["Khaigiang"] == (2, ["THCS Na Son", "MN Hoa Ban", "TH A", "TH B", "TH C"])
+    assert by_activity["Trung thu"][0] == 1 and len(by_activity["Trung thu"][1]) == 6
+    expected = {
+        "vi": ["Hoạt động Khaigiang: 5 đơn vị chưa nộp (danh sách có 7 đơn vị)",
+               "Hoạt động Trung thu: 6 đơn vị chưa nộp (danh sách có 7 đơn vị)"],
+        "en": ["Activity Khaigiang: 5 units have not submitted (of 7 on the list)",
+               "Activity Trung thu: 6 units have not submitted (of 7 on the list)"]}
+    for lang, lines in expected.items():
+        out = io.StringIO()
+        get_reporter("text").render(report, out, lang=lang, color=False, quiet=False)
+        for line in lines:
+            assert line in out.getvalue()
+    one = run_paths([root], units=units[:2], activity="Trung thu")
+    out = io.StringIO()
+    get_reporter("text").render(one, out, lang="en", color=False, quiet=False)
+    assert "Activity Trung thu: 1 unit has not submitted (of 2 on the list)" in out.getvalue()

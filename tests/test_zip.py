@@ -290,3 +290,54 @@ def test_damaged_member_is_a_file_finding(tmp_path: Path, media: dict[str, bytes
     archive.write_bytes(bytes(data))
     (sub,) = run_paths([archive]).submissions
     assert [f.key for f in of(sub, "file-unreadable")] == ["corrupt"]
+
+
+# --------------------------------------------------------------------------- Drive downloads
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("drive-download-20231005T0930Z-001", "drive-download-20231005T0930Z-002"),  # README
+    ("drive-download-20231005T093012Z-001", "drive-download-20231005T093012Z-002"),  # Drive
+    ("Khaigiang-20231005t0930z-1", "Khaigiang-20231005T0930Z-002"),  # retyped
+    ("drive-download-20231005T0930-001", "drive-download-20231005T0930Z-002"),  # no Z
+])
+def test_parts_of_one_download_are_merged_whatever_the_stamp_spelling(
+        tmp_path: Path, media: dict[str, bytes], first: str, second: str) -> None:
+    one = write_zip(tmp_path / f"{first}.zip", {"THCS A_Khaigiang/IMG_1.jpg": media["IMG_1.jpg"],
+                                                "THCS A_Khaigiang/IMG_2.jpg": media["IMG_2.jpg"]})
+    two = write_zip(tmp_path / f"{second}.zip", {"THCS A_Khaigiang/IMG_3.jpg": media["IMG_3.jpg"]})
+    report = run_paths([two, one])
+    assert not report.problems
+    [submission] = report.submissions
+    assert [f["path"] for f in submission.files] == ["IMG_1.jpg", "IMG_2.jpg", "IMG_3.jpg"]
+    assert "+002.zip/THCS A_Khaigiang" in submission.path
+
+
+def test_a_missing_part_is_reported(tmp_path: Path, media: dict[str, bytes]) -> None:
+    stamp = "drive-download-20231005T0930Z"
+    one = write_zip(tmp_path / f"{stamp}-001.zip", {"THCS A_Khaigiang/IMG_1.jpg":
+                                                    media["IMG_1.jpg"]})
+    three = write_zip(tmp_path / f"{stamp}-003.zip", {"THCS A_Khaigiang/IMG_2.jpg":
+                                                      media["IMG_2.jpg"]})
+    report = run_paths([one, three], lang="vi")
+    [problem] = report.problems
+    assert (problem.check, problem.details["reason"], problem.severity.value) == (
+        "path", "zip-missing-parts", "error")
+    assert "thiếu phần 002" in problem.message and f"{stamp}-001+003.zip" in problem.message
+    assert len(report.submissions) == 1  # what is there is still checked
+    alone = run_paths([one])  # a download in one part is named -001 too
+    assert not alone.problems
+
+
+@pytest.mark.parametrize(("members", "reason"), [
+    ({}, "nothing-found"),
+    ({"readme.txt": b"hello"}, "nothing-found"),
+    ({"inner-1.zip": b"PK\x05\x06" + b"\0" * 18, "inner-2.zip": b"x"}, "zip-nested"),
+])
+def test_an_archive_with_nothing_to_check_is_not_a_pass(
+        tmp_path: Path, members: dict[str, bytes], reason: str) -> None:
+    archive = write_zip(tmp_path / "Tai ve.zip", members)
+    report = run_paths([archive])
+    assert report.submissions == []
+    assert [p.details["reason"] for p in report.problems] == [reason]
+    assert report.problems[0].severity.value == "error"

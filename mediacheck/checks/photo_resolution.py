@@ -1,7 +1,9 @@
 """`photo-resolution` — Phụ lục 2 §1: photos of good quality, so enough pixels.
 
 A phone original has 8 to 50 megapixels; a copy re-encoded by a chat app has 1 to 4. The profile
-sets the minimum (2 MP by default).
+sets the minimum (2 MP by default). A photo that is small because it is a copy (a chat app's, a
+resized one) is one finding with `photo-original`'s, which owns that cause (its `fold` option);
+a small camera original is reported here on its own.
 """
 
 from __future__ import annotations
@@ -23,6 +25,5 @@ def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
         megapixels = f.photo.width * f.photo.height / 1_000_000
         if megapixels < options["min_megapixels"]:
             yield Problem("too-small", f.path, {
-                "file": f.path, "megapixels": f"{megapixels:.1f}",
-                "size": f"{f.photo.width}x{f.photo.height}",
-                "min": f"{options['min_megapixels']:g}"})
+                "file": f.path, "megapixels": megapixels, "width": f.photo.width,
+                "height": f.photo.height, "min": options["min_megapixels"]})

@@ -5,7 +5,9 @@ exists (unless --overwrite-output), or when the disk lacks room for the estimate
 built under a hidden staging name next to the output and renamed to `Unit_Activity` only when
 everything is done, so a half-built folder never looks finished. Inside it every file is written
 under a temporary name and renamed when complete (`os.replace`): Ctrl-C or a failed encode leaves
-no partial file, and a rerun resumes by keeping the outputs already complete and valid.
+no partial file, and a rerun resumes by keeping the outputs already complete and valid. While
+it works, the staging folder holds a lock naming this process and its encoders
+(`lifeline.StagingLock`): a rerun refuses to start while any of them still runs.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from mediacheck.fix.ffmpeg import (
     copy_part_command,
     transcode_command,
 )
+from mediacheck.fix.lifeline import LOCK_NAME, StagingBusy, StagingLock
 from mediacheck.fix.plan import FileAction, Plan
 
 TEMP_PREFIX = ".mediacheck-tmp-"
@@ -66,8 +69,9 @@ class Outcome:
 
     action: FileAction
     status: str
-    detail: str = ""
+    detail: str = ""  # ffmpeg's last words, for a technician
     outputs: list[str] = field(default_factory=list)
+    os_code: str = ""  # a failure the system reported (mediacheck.errors), said in our words
 
 
 def staging_dir(output: Path) -> Path:
@@ -118,16 +122,25 @@ def same_filesystem(source: Path, output: Path) -> bool:
 def apply_plan(plan: Plan, output: Path, *, overwrite: bool = False, jobs: int = 1,
                runner: Runner | None = None, progress: ProgressSink | None = None) -> list[Outcome]:
     """Build the output folder from the plan; return what happened to each file."""
-    runner = runner or Runner()
     progress = progress or NullProgress()
     staging = staging_dir(output)
     staging.mkdir(parents=True, exist_ok=True)
-    _remove_stale_files(staging, {n for a in plan.actions for n in a.outputs})
-    work = [a for a in plan.actions if a.outputs]
-    quick = [a for a in work if not _encodes(a)]
-    slow = [a for a in work if _encodes(a)]
-    outcomes = _run_all(quick, max(COPY_JOBS, jobs), plan, staging, runner, progress)
-    outcomes += _run_all(slow, max(1, jobs), plan, staging, runner, progress)
+    lock = StagingLock(staging)
+    try:
+        lock.acquire()
+    except StagingBusy as exc:
+        raise FixRefused("refuse_busy", staging=str(staging),
+                         pids=", ".join(map(str, exc.pids))) from exc
+    try:
+        runner = runner or Runner(on_start=lock.started, on_end=lock.ended)
+        _remove_stale_files(staging, {n for a in plan.actions for n in a.outputs})
+        work = [a for a in plan.actions if a.outputs]
+        quick = [a for a in work if not _encodes(a)]
+        slow = [a for a in work if _encodes(a)]
+        outcomes = _run_all(quick, max(COPY_JOBS, jobs), plan, staging, runner, progress)
+        outcomes += _run_all(slow, max(1, jobs), plan, staging, runner, progress)
+    finally:
+        lock.release()
     _finish(staging, output, overwrite)
     return outcomes
 
@@ -186,7 +199,11 @@ def _produce(action: FileAction, plan: Plan, staging: Path, runner: Runner,
             _split(action, plan.options, staging, runner, progress)
     except Cancelled:
         return Outcome(action, "cancelled")
-    except (FfmpegError, OSError, ValueError) as exc:
+    except OSError as exc:
+        from mediacheck.errors import os_code
+
+        return Outcome(action, "failed", exc.strerror or str(exc), os_code=os_code(exc))
+    except (FfmpegError, ValueError) as exc:
         return Outcome(action, "failed", _detail(exc))
     return Outcome(action, "done", outputs=action.outputs)
 
@@ -333,6 +350,8 @@ def _remove_stale_files(staging: Path, planned: set[str]) -> None:
     """Clear what an earlier run left in our staging folder that this plan does not produce:
     temporary files of a run killed outright, outputs of a run with other options."""
     for entry in staging.iterdir():
+        if entry.name == LOCK_NAME:
+            continue
         if entry.is_file() and (entry.name.startswith(TEMP_PREFIX) or entry.name not in planned):
             entry.unlink()
 

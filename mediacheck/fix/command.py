@@ -12,36 +12,34 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import click
 
-from mediacheck.fix.messages import tr
-from mediacheck.i18n import help_text, resolve_lang, t
+from mediacheck import clicklang
+from mediacheck.clicklang import IntRange, argument, help_option, option
+from mediacheck.i18n import LANGS, plural, t
 
 EXIT_PASS, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-@click.command("fix", help=help_text("help_fix"))
-@click.help_option("-h", "--help", help=help_text("help_help"))
-@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--unit", default=None, help=help_text("help_fix_unit"))
-@click.option("--activity", default=None, help=help_text("help_fix_activity"))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help=help_text("help_fix_out"))
-@click.option("--apply", "do_apply", is_flag=True,
-              help=help_text("help_fix_apply"))
-@click.option("--heic-to-jpeg", is_flag=True, help=help_text("help_fix_heic"))
-@click.option("--split-scenes", is_flag=True, help=help_text("help_fix_split"))
-@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
-              help=help_text("help_fix_jobs"))
-@click.option("--overwrite-output", is_flag=True, help=help_text("help_fix_overwrite"))
-@click.option("--lang", type=click.Choice(["vi", "en"]), default=None,
-              help=help_text("help_lang"))
-@click.option("--rules", "rules", metavar="FILE|NAME", default=None,
-              help=help_text("help_rules"))
+@click.command("fix", cls=clicklang.Command, help="help_fix", options_metavar="metavar_options")
+@help_option()
+@argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path),
+          metavar="metavar_folder")
+@option("--unit", default=None, metavar="metavar_unit", help="help_fix_unit")
+@option("--activity", default=None, metavar="metavar_activity", help="help_fix_activity")
+@option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+        default=None, metavar="metavar_folder", help="help_fix_out")
+@option("--apply", "do_apply", is_flag=True, help="help_fix_apply")
+@option("--heic-to-jpeg", is_flag=True, help="help_fix_heic")
+@option("--split-scenes", is_flag=True, help="help_fix_split")
+@option("--jobs", type=IntRange(1, 64), default=1, show_default=True, metavar="metavar_number",
+        help="help_fix_jobs")
+@option("--overwrite-output", is_flag=True, help="help_fix_overwrite")
+@option("--lang", type=click.Choice(list(LANGS)), default=None, help="help_lang")
+@option("--rules", "rules", metavar="metavar_rules", default=None, help="help_rules")
 def fix_command(source: Path, unit: str | None, activity: str | None, out_dir: Path | None,
                 do_apply: bool, heic_to_jpeg: bool, split_scenes: bool, jobs: int,
                 overwrite_output: bool, lang: str | None, rules: str | None) -> None:
@@ -51,7 +49,7 @@ def fix_command(source: Path, unit: str | None, activity: str | None, out_dir: P
     mediacheck fix "Khai giang 2023/" --unit "THCS Pu Nhi" --activity Khaigiang
     mediacheck fix "Khai giang 2023/" --unit "THCS Pu Nhi" --activity Khaigiang --apply
     """
-    lang = resolve_lang(lang)
+    lang = clicklang.set_lang(lang)
     request = {"unit": unit, "activity": activity, "out_dir": out_dir, "apply": do_apply,
                "heic_to_jpeg": heic_to_jpeg, "split_scenes": split_scenes, "jobs": jobs,
                "overwrite": overwrite_output}
@@ -71,13 +69,13 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
     event = _find_event(source, profile, lang)
     if event is None:
         return EXIT_ERROR
-    name = _output_name(event.name, request["unit"], request["activity"], profile,
-                                     lang)
+    name = _output_name(event.name, request["unit"], request["activity"], profile, lang)
     if name is None:
         return EXIT_ERROR
-    output = (request["out_dir"] or source.resolve().parent) / name
+    output = (request["out_dir"] or _parent_as_given(source)) / name
     result = _check_event(event, profile, lang)
-    plan = build_plan(event, result, name, profile.fix, heic_to_jpeg=request["heic_to_jpeg"],
+    plan = build_plan(event, result, name, profile.fix_options(),
+                      heic_to_jpeg=request["heic_to_jpeg"],
                       split_scenes=request["split_scenes"],
                       same_filesystem=same_filesystem(source, output),
                       folder_name_fixed=_name_passes(name, profile))
@@ -85,11 +83,19 @@ def run_fix(source: Path, request: dict[str, Any], lang: str, rules: str | None)
     try:
         check_output_location(source, output, overwrite=request["overwrite"])
     except FixRefused as exc:
-        click.echo(tr(exc.key, lang, **exc.params), err=True)
+        click.echo(t(exc.key, lang, **exc.params), err=True)
         return EXIT_ERROR
     if not request["apply"]:
         return EXIT_PASS if plan.expected_pass else EXIT_FAIL
     return _apply(plan, output, request, profile, lang, console)
+
+
+def _parent_as_given(source: Path) -> Path:
+    """The folder that holds SOURCE, spelled as the user spelled SOURCE (`sample_media/x` ->
+    `sample_media`), so the plan shows paths the user recognises; `.` and `..` are resolved."""
+    if source.name in ("", ".", ".."):
+        return source.resolve().parent
+    return source.parent
 
 
 def _check_event(event: Any, profile: Any, lang: str) -> Any:
@@ -118,11 +124,10 @@ def _load_profile(rules: str | None, lang: str) -> Any:
     try:
         profile = load_profile(rules)
     except ProfileError as exc:
-        click.echo(t("profile_error", lang, file=exc.file, key=exc.key, reason=exc.reason),
-                   err=True)
+        click.echo(exc.message(lang), err=True)
         return None
     if not profile.fix:
-        click.echo(tr("no_fix_options", lang, profile=profile.files[-1]), err=True)
+        click.echo(t("no_fix_options", lang, profile=profile.files[-1]), err=True)
         return None
     return profile
 
@@ -135,7 +140,7 @@ def _find_event(source: Path, profile: Any, lang: str) -> Any:
     wanted = source.resolve()
     found = [s for s in submissions if s.fs_path is not None and s.fs_path.resolve() == wanted]
     if len(found) != 1:
-        click.echo(tr("not_one_event", lang, source=str(source), count=len(submissions)),
+        click.echo(plural("not_one_event", len(submissions), lang, source=str(source)),
                    err=True)
         return None
     return found[0]
@@ -145,20 +150,20 @@ def _output_name(source_name: str, unit: str | None, activity: str | None, profi
                  lang: str) -> str | None:
     """`Unit_Activity` from the options, else from the source name when it already parses,
     else asked for on a terminal (never in a script: there it is an error)."""
-    from mediacheck.checks.folder_name import split_name
+    from mediacheck.naming import SEPARATOR, is_usable_folder_name, join_name, split_name
 
     parsed_unit, parsed_activity = split_name(source_name)
     unit, activity = unit or parsed_unit, activity or parsed_activity
     if (not unit or not activity) and sys.stdin.isatty() and sys.stdout.isatty():
-        unit = unit or click.prompt(tr("ask_unit", lang))
-        activity = activity or click.prompt(tr("ask_activity", lang))
+        unit = unit or click.prompt(t("ask_unit", lang))
+        activity = activity or click.prompt(t("ask_activity", lang))
     if not unit or not activity:
-        click.echo(tr("need_unit_activity", lang, name=source_name), err=True)
+        click.echo(t("need_unit_activity", lang, name=source_name), err=True)
         return None
-    name = unicodedata.normalize("NFC", f"{unit.strip()}_{activity.strip()}")
-    forbidden = profile.checks["folder-name"].options["forbidden_characters"] + "\0"
-    if any(ch in forbidden for ch in name) or name.endswith(".") or "_" in activity.strip():
-        click.echo(tr("bad_output_name", lang, name=name), err=True)
+    name = join_name(unit, activity)
+    forbidden = profile.checks["folder-name"].options["forbidden_characters"]
+    if not is_usable_folder_name(name, forbidden) or SEPARATOR in activity.strip():
+        click.echo(t("bad_output_name", lang, name=name), err=True)
         return None
     return name
 
@@ -172,7 +177,7 @@ def _apply(plan: Any, output: Path, request: dict[str, Any], profile: Any, lang:
     try:
         check_disk_space(plan, output)
     except FixRefused as exc:
-        click.echo(tr(exc.key, lang, **_sizes(exc.params)), err=True)
+        click.echo(t(exc.key, lang, **_sizes(exc.params, lang)), err=True)
         return EXIT_ERROR
     console.print()
     live = console.is_terminal and not os.environ.get("CI")
@@ -183,11 +188,17 @@ def _apply(plan: Any, output: Path, request: dict[str, Any], profile: Any, lang:
                               jobs=request["jobs"], progress=progress)
     except KeyboardInterrupt:
         progress.stop()
-        click.echo(tr("interrupted", lang, staging=str(staging_dir(output))), err=True)
+        click.echo(t("interrupted", lang, staging=str(staging_dir(output))), err=True)
         return EXIT_INTERRUPTED
-    except OSError as exc:
+    except FixRefused as exc:
         progress.stop()
-        click.echo(tr("apply_error", lang, detail=exc.strerror or str(exc)), err=True)
+        click.echo(t(exc.key, lang, **exc.params), err=True)
+        return EXIT_ERROR
+    except OSError as exc:
+        from mediacheck.errors import os_reason
+
+        progress.stop()
+        click.echo(t("apply_error", lang, detail=os_reason(exc, lang)), err=True)
         return EXIT_ERROR
     finally:
         _restore_sigterm(previous)
@@ -199,10 +210,10 @@ def _apply(plan: Any, output: Path, request: dict[str, Any], profile: Any, lang:
     return EXIT_PASS if passed else EXIT_FAIL
 
 
-def _sizes(params: dict[str, Any]) -> dict[str, Any]:
+def _sizes(params: dict[str, Any], lang: str) -> dict[str, Any]:
     from mediacheck.reporters import human_size
 
-    return {k: human_size(v) if isinstance(v, int) else v for k, v in params.items()}
+    return {k: human_size(v, lang) if isinstance(v, int) else v for k, v in params.items()}
 
 
 def _recheck(output: Path, profile: Any, lang: str) -> bool:
@@ -213,7 +224,7 @@ def _recheck(output: Path, profile: Any, lang: str) -> bool:
     from mediacheck.reporters import get_reporter
 
     click.echo()
-    click.echo(tr("recheck_title", lang, output=str(output)))
+    click.echo(t("recheck_title", lang, output=str(output)))
     with FactCache() as cache, ProgressBar(lang) as (on_start, on_file):
         options = RunOptions(lang=lang, cache=cache, on_start=on_start, on_file=on_file)
         report = run([output], profile, options)

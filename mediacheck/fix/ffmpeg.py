@@ -4,7 +4,8 @@ Commands are argument lists, never shell strings, and every path is given as `fi
 file named `-i x.mp4` or `;rm -rf ~.mov` is only ever a file name to ffmpeg. The binary is the
 one on PATH, else the static build shipped in the `imageio-ffmpeg` wheel, so `fix` works after
 a plain `pip install`. ffmpeg reports progress on stdout (`-progress pipe:1`): `out_time_us`
-against the clip's duration gives the bar and its ETA.
+against the clip's duration gives the bar and its ETA. Each ffmpeg is started through
+`lifeline.spawn`, so it dies with us even when we are killed outright.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import threading
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
+
+from mediacheck.fix.lifeline import spawn, stop
 
 GLOBAL_ARGS = ("-nostdin", "-hide_banner", "-loglevel", "error", "-nostats",
                "-progress", "pipe:1")
@@ -104,28 +107,35 @@ def parse_progress(line: str) -> float | None:
 class Runner:
     """Runs ffmpeg processes and can stop all of them at once when the user interrupts."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_start: Callable[[int], None] | None = None,
+                 on_end: Callable[[int], None] | None = None) -> None:
         self._procs: set[subprocess.Popen] = set()
         self._lock = threading.Lock()
         self.cancelled = threading.Event()
+        self.on_start, self.on_end = on_start, on_end  # the staging lock records the pids
 
     def run(self, args: list[str], on_progress: OnProgress | None = None) -> None:
         """Run one ffmpeg command; raise FfmpegError on failure, Cancelled when stopped."""
         if self.cancelled.is_set():
             raise Cancelled()
         with tempfile.TemporaryFile() as errors:
-            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=errors, text=True, errors="replace")
+            proc = spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors,
+                         text=True, errors="replace")
             with self._lock:
                 self._procs.add(proc)
+            if self.on_start is not None:
+                self.on_start(proc.pid)
             try:
                 self._follow(proc, on_progress)
             finally:
-                if proc.poll() is None:
-                    proc.kill()
+                stop(proc)
                 proc.wait()
+                if proc.stdin is not None:  # the watchdog's lifeline, where there is one
+                    proc.stdin.close()
                 with self._lock:
                     self._procs.discard(proc)
+                if self.on_end is not None:
+                    self.on_end(proc.pid)
             if self.cancelled.is_set():
                 raise Cancelled()
             if proc.returncode != 0:
@@ -145,5 +155,4 @@ class Runner:
         self.cancelled.set()
         with self._lock:
             for proc in list(self._procs):
-                if proc.poll() is None:
-                    proc.kill()
+                stop(proc)

@@ -3,8 +3,14 @@
 Pure: it reads the source folder's check result (findings and facts) and decides, per file, one
 action and the findings that action answers. Nothing is opened or written here, so the dry run
 can print exactly what `--apply` will do, and tests can build plans from hand-made results.
-A finding no action answers is a job for a person (too few photos, a non-original photo, a clip
-too short or below 720p): the plan lists those in plain words instead of pretending.
+A finding no action answers is a job for a person (too few photos, a clip too short or below
+720p): the plan lists those in plain words instead of pretending.
+
+A photo that fails on its own (not an original, too small) is left out when the event keeps
+enough good photos without it (`photo-count`'s minimum), because then the new folder passes; when
+it does not, the photo stays and the plan says more original photos are needed. The plan
+predicts the verdict of the new folder (`expected_pass`): no error left on a file that goes
+into it, no folder-level error, enough good photos.
 """
 
 from __future__ import annotations
@@ -15,15 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from mediacheck.report import Finding, Severity, SubmissionResult
-from mediacheck.scan import EventFolder
+from mediacheck.submission import EventFolder
 
 ACTIONS = ("copy", "link", "transcode", "convert-heic", "split", "skip-junk", "skip-duplicate",
-           "cannot-fix")
+           "skip-failing", "cannot-fix")
 WRITES = ("copy", "link", "transcode", "convert-heic", "split")
 TRANSCODE_CHECKS = {("video-container", k) for k in ("quicktime", "3gp", "not-mp4")} | {
     ("video-codec", "video-codec"), ("video-codec", "audio-codec"),
     ("video-resolution", "too-high")}
 FULL_HD_PIXELS = 1920 * 1080
+PHOTO_COUNT = "photo-count"
 
 
 @dataclass
@@ -58,6 +65,19 @@ class Plan:
     actions: list[FileAction]
     needs_person: list[Finding]
     options: dict[str, Any]
+    good_photos: int = 0  # photos that go into the new folder with no error of their own
+    min_photos: int = 0  # what photo-count asks for (0 when it is off)
+    remaining_errors: list[Finding] = field(default_factory=list)
+
+    @property
+    def links(self) -> bool:
+        """Do unchanged files become hard links (same disk, `hard_links` in [fix])?"""
+        return any(a.action == "link" for a in self.actions)
+
+    @property
+    def photos_short(self) -> bool:
+        """Will the new folder have fewer good photos than photo-count asks for?"""
+        return self.good_photos < self.min_photos
 
     @property
     def estimated_bytes(self) -> int:
@@ -71,7 +91,8 @@ class Plan:
 
     @property
     def expected_pass(self) -> bool:
-        return not any(f.severity is Severity.ERROR for f in self.needs_person)
+        """The predicted verdict of the new folder (the re-check after --apply decides)."""
+        return not self.remaining_errors and not self.photos_short
 
 
 def build_plan(event: EventFolder, result: SubmissionResult, output_name: str,
@@ -91,12 +112,41 @@ def build_plan(event: EventFolder, result: SubmissionResult, output_name: str,
         action.src_path = media.fs_path
         action.outputs = _claim_names(action, taken, options)
         actions.append(action)
+    min_photos = int(options.get("min_photos", 0))
+    good = _leave_out_failing_photos(actions, by_path, min_photos)
     answered = {id(f) for a in actions for f in a.answers}
     if folder_name_fixed:
         answered |= {id(f) for f in result.findings if f.check == "folder-name"}
+    if good >= min_photos:
+        answered |= {id(f) for f in result.findings if f.check == PHOTO_COUNT}
     needs_person = [f for f in result.findings if id(f) not in answered
                     and f.severity is not Severity.INFO]
-    return Plan(result.path, output_name, actions, needs_person, options)
+    kept = {a.source for a in actions if a.outputs}
+    remaining = [f for f in needs_person if f.severity is Severity.ERROR
+                 and (f.path is None or f.path in kept) and f.check != PHOTO_COUNT]
+    return Plan(result.path, output_name, actions, needs_person, options, good_photos=good,
+                min_photos=min_photos, remaining_errors=remaining)
+
+
+def _own_errors(action: FileAction, by_path: dict[str | None, list[Finding]]) -> list[Finding]:
+    """The errors of a file that its action does not answer (what it would carry along)."""
+    answered = {id(f) for f in action.answers}
+    return [f for f in by_path.get(action.source, []) if f.severity is Severity.ERROR
+            and id(f) not in answered]
+
+
+def _leave_out_failing_photos(actions: list[FileAction],
+                              by_path: dict[str | None, list[Finding]], min_photos: int) -> int:
+    """Leave out photos with errors of their own when enough good ones remain; return how many
+    good photos go into the new folder."""
+    photos = [a for a in actions if a.outputs and a.facts.get("role") == "photo"]
+    failing = [a for a in photos if _own_errors(a, by_path)]
+    good = len(photos) - len(failing)
+    if good >= min_photos:
+        for action in failing:
+            action.answers += _own_errors(action, by_path)
+            action.action, action.outputs, action.estimated_bytes = "skip-failing", [], 0
+    return good
 
 
 def _decide(rel: str, facts: dict[str, Any], findings: list[Finding], options: dict[str, Any],

@@ -1,5 +1,6 @@
 """Progress while applying: a rich bar per encode and one overall, with ETA, on a terminal;
-one line per finished file otherwise (logs and CI stay readable)."""
+and one line per finished file, printed in the order of the plan (copies finish first and
+encodes last, but the list reads like the plan), so logs and CI stay readable."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from rich.console import Console
 from rich.text import Text
 
 from mediacheck.fix.apply import Outcome
-from mediacheck.fix.messages import tr
 from mediacheck.fix.plan import FileAction, Plan
+from mediacheck.fix.show import line, outcome_reason
+from mediacheck.i18n import t
 
 STATUS_ICON = {"done": "✓", "kept": "✓", "failed": "✗", "cancelled": "…"}
 
@@ -32,6 +34,8 @@ class FixProgress:
         self.bar: Any = None
         self.tasks: dict[int, Any] = {}
         self.done: dict[int, float] = {}
+        self.order = [id(a) for a in plan.actions if a.outputs]
+        self.finished: dict[int, tuple[FileAction, Outcome]] = {}
         if live:
             self._start_bar(sum(weight(a) for a in plan.actions if a.outputs))
 
@@ -42,7 +46,7 @@ class FixProgress:
                             TaskProgressColumn(), TimeRemainingColumn(), console=self.console,
                             transient=True)
         self.bar.start()
-        self.overall = self.bar.add_task(tr("progress_overall", self.lang), total=total)
+        self.overall = self.bar.add_task(t("progress_overall", self.lang), total=total)
 
     def begin(self, action: FileAction, total: float) -> None:
         with self.lock:
@@ -68,15 +72,24 @@ class FixProgress:
                 self.bar.advance(self.overall, weight(action) - self.done.get(id(action), 0.0))
                 if id(action) in self.tasks:
                     self.bar.remove_task(self.tasks.pop(id(action)))
-            if outcome.status == "cancelled":
-                return
-            icon = STATUS_ICON.get(outcome.status, "?")
-            text = tr(f"status_{outcome.status}", self.lang, file=action.source,
-                      outputs=", ".join(outcome.outputs), detail=outcome.detail)
-            self.console.print(Text(f"  {icon} {text}",
-                                    style="red" if outcome.status == "failed" else ""),
-                               soft_wrap=True)
+            self.finished[id(action)] = (action, outcome)
+            while self.order and self.order[0] in self.finished:
+                self._print(*self.finished.pop(self.order.pop(0)))
+
+    def _print(self, action: FileAction, outcome: Outcome) -> None:
+        if outcome.status == "cancelled":
+            return
+        icon = STATUS_ICON.get(outcome.status, "?")
+        text = t(f"status_{outcome.status}", self.lang, file=action.source,
+                 outputs=", ".join(outcome.outputs), detail=outcome_reason(outcome, self.lang))
+        line(self.console, Text(f"{icon} {text}",
+                                style="red" if outcome.status == "failed" else ""), 2, 2)
 
     def stop(self) -> None:
+        """The bar goes; what finished out of order (after an interruption) is still said."""
         if self.bar is not None:
             self.bar.stop()
+        for key in self.order:
+            if key in self.finished:
+                self._print(*self.finished.pop(key))
+        self.order = []

@@ -22,6 +22,7 @@ class BoxSummary:
     truncated: bool = False
     rotation: int = 0
     has_moov: bool = False
+    moov: bytes | None = None  # the index, kept so the streams are read from it, not reread
 
 
 def _brand(raw: bytes) -> str:
@@ -62,16 +63,21 @@ def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True) -> BoxS
                 summary.compatible_brands = [b for b in brands if b.strip("\x00 ")]
         elif kind == b"moov":
             summary.has_moov = True
-            if want_rotation and not summary.truncated and size < 64 * 1024 * 1024:
+            if want_rotation and not summary.truncated and size < MAX_MOOV_BYTES:
                 fh.seek(offset + header_len)
-                summary.rotation = _rotation_from_moov(fh.read(size - header_len))
+                summary.moov = fh.read(size - header_len)
+                summary.rotation = _rotation_from_moov(summary.moov)
         offset += size
     if offset < file_size:  # fewer than 8 bytes left: the start of a box that was cut off
         summary.truncated = True
     return summary
 
 
-def _children(data: bytes) -> list[tuple[bytes, bytes]]:
+MAX_MOOV_BYTES = 64 * 1024 * 1024
+
+
+def children(data: bytes) -> list[tuple[bytes, bytes]]:
+    """The boxes inside a box body, as (type, body); a box running past the end stops it."""
     out = []
     pos = 0
     while pos + 8 <= len(data):
@@ -89,10 +95,10 @@ def _children(data: bytes) -> list[tuple[bytes, bytes]]:
 
 def _rotation_from_moov(moov: bytes) -> int:
     """Clockwise degrees (0, 90, 180, 270) the first video track is turned when displayed."""
-    for kind, trak in _children(moov):
+    for kind, trak in children(moov):
         if kind != b"trak":
             continue
-        boxes = dict(_children(trak))
+        boxes = dict(children(trak))
         tkhd = boxes.get(b"tkhd")
         if tkhd is None or not _is_video_track(boxes.get(b"mdia", b"")):
             continue
@@ -101,7 +107,7 @@ def _rotation_from_moov(moov: bytes) -> int:
 
 
 def _is_video_track(mdia: bytes) -> bool:
-    hdlr = dict(_children(mdia)).get(b"hdlr", b"")
+    hdlr = dict(children(mdia)).get(b"hdlr", b"")
     return len(hdlr) >= 12 and hdlr[8:12] == b"vide"
 
 

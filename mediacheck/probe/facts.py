@@ -5,10 +5,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from mediacheck.probe.pixels import PhotoPixels
+
+# What the JSON `files[]` row of a photo shows of its pixel facts (the rest stays in the cache).
+PIXEL_ROW_FIELDS = (
+    "faces", "banner", "sharpness", "edge_width", "detail", "mean_luma", "median_luma",
+    "dark_p10", "bright_p99", "clipped_white", "crushed_black", "face_luma", "background_luma",
+    "phash",
+)
+
 
 @dataclass
 class PhotoFacts:
-    """What a photo's header and metadata say (sizes in pixels as stored, before rotation)."""
+    """What a photo's header and metadata say (sizes in pixels as stored, before rotation).
+
+    `datetime_original` is the capture time (ISO 8601, local) from EXIF, or, when that field is
+    empty, from the maker's own block (`datetime_source` says which: "exif", "flir",
+    "makernote"). A capture time written but not a date (all zeroes) is kept as written in
+    `datetime_original_text`. `exif_width`/`exif_height` are None when absent and 0 when
+    written as 0 (a field some program rewrote). `xmp_sizes` maps the XMP width tag
+    ("exif:PixelXDimension", "tiff:ImageWidth") to the [width, height] written there.
+    """
 
     format: str | None = None
     width: int | None = None
@@ -18,6 +35,9 @@ class PhotoFacts:
     model: str | None = None
     software: str | None = None
     datetime_original: str | None = None
+    datetime_original_text: str | None = None
+    datetime_source: str | None = None
+    modify_date: str | None = None
     exif_width: int | None = None
     exif_height: int | None = None
     orientation: int | None = None
@@ -25,7 +45,9 @@ class PhotoFacts:
     user_comment: str | None = None
     image_description: str | None = None
     xmp_creator_tool: str | None = None
+    xmp_history_agent: str | None = None
     xmp_tags: list[str] = field(default_factory=list)
+    xmp_sizes: dict[str, list[int]] = field(default_factory=dict)
     app13_resources: list[int] = field(default_factory=list)
     fbmd: bool = False
 
@@ -75,6 +97,7 @@ class FileFacts:
     sha256: str | None = None
     photo: PhotoFacts | None = None
     video: VideoFacts | None = None
+    pixels: PhotoPixels | None = None
     thumbnail: str | None = None
     # Which probe stages' facts are here, and the stages that failed on this file (why).
     stages: set[str] = field(default_factory=set)
@@ -99,6 +122,9 @@ class FileFacts:
             out.update(vars(self.video))
             size = self.video.display_size
             out["display_width"], out["display_height"] = size if size else (None, None)
+        if self.pixels is not None:
+            pixels = vars(self.pixels)
+            out.update({name: pixels[name] for name in PIXEL_ROW_FIELDS})
         return out
 
     def summary(self) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any, BinaryIO
 
+from mediacheck.probe import pixels as _pixels
 from mediacheck.probe.facts import FileFacts
 
 # What a stage's run function gets: the file, its facts so far (meta first), a per-file scratch
@@ -228,6 +229,9 @@ STAGES.add(Stage("meta", 1, frozenset({"photo", "video", "sidecar", "junk", "oth
                           "mediacheck.probe.facts")))
 STAGES.add(Stage("sha256", 1, MEDIA_KINDS, _run_sha256, _dump_sha256, _load_sha256,
                  on_demand=True, modules=("mediacheck.probe.hashing",)))
+STAGES.add(Stage("pixels", _pixels.STAGE_VERSION, frozenset({"photo"}), _pixels.run_stage,
+                 _pixels.dump_stage, _pixels.load_stage, cpu_bound=True, pixel=True,
+                 modules=("mediacheck.probe.pixels",)))  # before thumbnail: it reuses the image
 STAGES.add(Stage("thumbnail", 1, MEDIA_KINDS, _run_thumbnail, _dump_thumbnail,
                  _load_thumbnail, cpu_bound=True, modules=("mediacheck.thumbnails",)))
 

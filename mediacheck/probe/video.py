@@ -1,9 +1,11 @@
-"""Read a video's facts in-process with PyAV: container brands, streams, duration, rotation.
+"""Read a video's facts: container brands, streams, duration, rotation, camera tags.
 
-PyAV opens a file in about 3 ms where an ffprobe process costs about 70 ms, and its wheels bundle
-FFmpeg's libraries, so a teacher on Windows installs nothing else. Only the container header is
-read (the `moov` box of an MP4), never the frames. Brands and rotation come from our own reader
-of the ISO boxes (`bmff.py`), so they do not depend on how an FFmpeg version reports them.
+An MP4/MOV (what phones and cameras write) is read by our own box reader: brands, rotation and
+truncation from the top-level boxes (`bmff.py`), streams and tags from the `moov` bytes it
+already holds (`mp4meta.py`), so the index is read once and no decoder library is loaded. Other
+containers (AVI, MKV, MTS ...) and anything the reader does not recognise go to PyAV, which opens
+a file in about 3 ms where an ffprobe process costs about 70 ms, and whose wheels bundle FFmpeg's
+libraries, so a teacher on Windows installs nothing else. Frames are never decoded here.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def probe_video(fh: BinaryIO, size: int, content: str, fs_path: Path | None) -> 
             raise VideoUnreadable("no-moov", "the index ('moov' box) is missing")
         if boxes.truncated:
             raise VideoUnreadable("truncated", "a box runs past the end of the file")
+        if boxes.moov is not None and _read_moov(boxes.moov, size, facts):
+            return facts
     _read_streams(fh, fs_path, facts, quick=content == "iso-bmff")
     if facts.width is None and content == "iso-bmff":
         _read_streams(fh, fs_path, facts, quick=False)
@@ -94,11 +98,47 @@ def _read_streams(fh: BinaryIO, fs_path: Path | None, facts: VideoFacts, quick: 
                 **container.metadata}
         facts.handlers = sorted(
             {_printable(s.metadata.get("handler_name", "")) for s in container.streams} - {""})
-        facts.make = _first(tags, MAKE_KEYS)
-        facts.model = _first(tags, MODEL_KEYS)
-        facts.software = _first(tags, SOFTWARE_KEYS)
-        facts.creation_time = _first(tags, TIME_KEYS)
-        facts.gps = _location(_first(tags, LOCATION_KEYS))
+        _tags_to_facts(tags, facts)
+
+
+def _read_moov(moov: bytes, size: int, facts: VideoFacts) -> bool:
+    """Fill the stream facts from the `moov` bytes; False when FFmpeg should judge instead."""
+    from mediacheck.probe.mp4meta import Unrecognised, read_movie
+
+    try:
+        movie = read_movie(moov)
+    except Unrecognised:
+        return False
+    video, audio = movie.first(b"vide"), movie.first(b"soun")
+    if video is None:
+        raise VideoUnreadable("no-video-stream", "the file holds no video picture")
+    if not video.width or not video.height or not video.timescale:
+        return False
+    facts.video_codec = video.codec
+    facts.width, facts.height = video.width, video.height
+    facts.pixel_format = video.pixel_format
+    facts.audio_codec = audio.codec if audio is not None else None
+    seconds = video.duration / video.timescale if video.duration else None
+    if seconds is None and movie.timescale and movie.duration:
+        seconds = movie.duration / movie.timescale
+    facts.duration = round(seconds, 3) if seconds else None
+    frames = video.samples
+    facts.fps = round(frames / (video.frame_ticks / video.timescale), 3) if (
+        frames and video.frame_ticks) else None
+    whole = movie.duration / movie.timescale if movie.timescale and movie.duration else seconds
+    facts.bit_rate = int(size * 8 / whole) if whole else None
+    tags = {**{k: v for t in movie.tracks for k, v in t.tags.items()}, **movie.tags}
+    facts.handlers = sorted({_printable(t.handler_name) for t in movie.tracks} - {""})
+    _tags_to_facts(tags, facts)
+    return True
+
+
+def _tags_to_facts(tags: dict[str, str], facts: VideoFacts) -> None:
+    facts.make = _first(tags, MAKE_KEYS)
+    facts.model = _first(tags, MODEL_KEYS)
+    facts.software = _first(tags, SOFTWARE_KEYS)
+    facts.creation_time = _first(tags, TIME_KEYS)
+    facts.gps = _location(_first(tags, LOCATION_KEYS))
 
 
 def _duration(container, video) -> float | None:

@@ -1,50 +1,106 @@
 """The HTML contact sheet: one self-contained file the office can open, print or mail.
 
-At the top a summary table (one row per submission) and, with a units list, who has not
-submitted; then per submission its verdict and a grid of every photo thumbnail and video poster
-frame with that file's findings beside it, folder-level findings above the grid.
+At the top a summary table (one row per submission; click a column to sort it) with a filter
+"only failing", and with a units list, who has not submitted, per activity; then per submission
+its verdict and a grid of every photo thumbnail and video poster frame with that file's findings
+beside it, folder-level findings above the grid. A passing submission is folded (`<details>`),
+so a sheet of hundreds of schools opens on what needs work.
 
-Self-contained on purpose: inline CSS, pictures as `data:` URIs, no script, no web font, no link
-outside the file, so it works offline and from a USB stick. Everything from the user (folder and
-file names, messages that quote them) passes through `html.escape`.
+Built for a phone as much as for a desk: at 420 px the verdict stays in view (it is the second
+column; sizes and counts of files give way). A card says only what the file adds: its size and
+length, and each finding with its severity as an icon (the check id as a tooltip) and its hint.
+
+Self-contained on purpose: inline CSS, pictures as `data:` URIs, no web font, no link outside
+the file, so it works offline and from a USB stick. The filter is pure CSS (a checkbox), and a
+few lines of inline script only add sorting: without script the page is complete. Everything
+from the user (folder and file names, messages that quote them) passes through `html.escape`.
+
+Each submission is one fragment (`submission_fragment`) that needs nothing but that submission,
+so a renderer can stream a large run section by section.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from itertools import groupby
 from typing import Any, TextIO
 
-from mediacheck.i18n import t
+from mediacheck.i18n import plural, t
 from mediacheck.report import Finding, Report, Severity, SubmissionResult
-from mediacheck.reporters import human_size
+from mediacheck.reporters import (
+    ReportWriter,
+    counts_line,
+    files_line,
+    hint_label,
+    human_size,
+    summary_line,
+    units_by_activity,
+    write_report,
+)
+
+NEEDS_FACTS = True  # each file's metadata (sizes, EXIF, codecs...)
+NEEDS_THUMBNAILS = True  # a preview of every photo and video
 
 DATA_URI = re.compile(r"^data:image/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$")
 SEVERITY_ICON = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
 ROTATED_ORIENTATIONS = (5, 6, 7, 8)
+# Summary columns: (id, numeric?, shown on a phone?)
+COLUMNS = (("no", True, True), ("verdict", False, True), ("unit", False, True),
+           ("activity", False, True), ("errors", True, True), ("warnings", True, False),
+           ("photos", True, False), ("videos", True, False), ("size", True, False))
 
 
 def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+# Sections written during the run wait in memory up to this size, then in a temporary file.
+SPOOL_BYTES = 4_000_000
+
+
+class Writer(ReportWriter):
+    """The page's top (verdict, summary table, units) needs every submission, and comes first:
+    each submission's section is written to a spool (memory, then a temporary file) as soon as
+    it is checked, and only its summary row is kept; at the end the top is written, then the
+    spooled sections are copied after it."""
+
+    def __init__(self, stream: TextIO, **kwargs: Any) -> None:
+        super().__init__(stream, **kwargs)
+        self.sections = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed in end()
+            SPOOL_BYTES, mode="w+", encoding="utf-8")
+        self.rows: list[str] = []
+
+    def submission(self, sub: SubmissionResult) -> None:
+        index = len(self.rows)
+        self.rows.append(_summary_row(sub, index, self.lang))
+        if not (self.quiet and sub.passed):
+            self.sections.write(submission_fragment(sub, index, self.lang))
+
+    def end(self, report: Report) -> None:
+        lang, stream = self.lang, self.stream
+        title = t("report_html_title", lang)
+        stream.write(f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n'
+                     '<meta charset="utf-8">\n'
+                     '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+                     f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
+        stream.write('<input type="checkbox" id="only-fail" class="filter-box">\n')
+        stream.write(_header(report, lang, title))
+        stream.write(_problems(report.problems, lang))
+        stream.write(_summary_table(report, self.rows, lang))
+        stream.write(_units(report.units, lang))
+        self.sections.seek(0)
+        shutil.copyfileobj(self.sections, stream)
+        self.sections.close()
+        stream.write(f"<script>{SCRIPT}</script>\n</body>\n</html>\n")
+
+
 def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = None,
            quiet: bool = False) -> None:
-    title = t("report_html_title", lang)
-    stream.write(f'<!DOCTYPE html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
-                 '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-                 f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n")
-    stream.write(_header(report, lang, title))
-    stream.write(_problems(report.problems, lang))
-    stream.write(_summary_table(report, lang))
-    stream.write(_units(getattr(report, "units", None), lang))
-    for index, sub in enumerate(report.submissions):
-        if quiet and sub.passed:
-            continue
-        stream.write(_submission(sub, index, lang))
-    stream.write("</body>\n</html>\n")
+    write_report(Writer(stream, lang=lang, color=color, quiet=quiet), report)
 
 
 # ------------------------------------------------------------------------------ top of page
@@ -52,18 +108,25 @@ def render(report: Report, stream: TextIO, *, lang: str, color: bool | None = No
 
 def _header(report: Report, lang: str, title: str) -> str:
     summary = report.summary()
-    counts = summary["counts"]
-    line = t("summary_line", lang, submissions=summary["submissions"], passed=summary["passed"],
-             failed=summary["failed"], errors=counts["error"], warnings=counts["warning"],
-             infos=counts["info"])
+    line = summary_line(summary, lang)
     meta = t("report_html_meta", lang, profile=report.profile, version=report.tool_version)
     state = "pass" if report.passed else "fail"
+    legend = " · ".join(f'<span class="sev-{s.value}"><b>{SEVERITY_ICON[s]}</b> '
+                        f'{esc(t("severity_" + s.value, lang))}</span>'
+                        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    legend += f' · <span>→ {esc(t("hint", lang))}</span>'
+    toolbar = ""
+    if summary["submissions"] > 1:
+        toolbar = (f'<label for="only-fail" class="filter">{esc(t("report_only_failing", lang))}'
+                   f' ({summary["failed"]})</label>')
     return (f'<header id="top"><h1>{esc(title)}</h1><p class="meta">{esc(meta)}</p>'
-            f'<p class="overall {state}">{esc(line)}</p></header>\n')
+            f'<p class="overall {state}">{esc(line)}</p>'
+            f'<div class="toolbar">{toolbar}<span class="legend">{legend}</span></div>'
+            "</header>\n")
 
 
 def _problems(problems: list[Finding], lang: str) -> str:
-    """Paths that could not be read (errors), then notes about the run itself (warnings)."""
+    """Paths that could not be checked (errors), then notes about the run itself (warnings)."""
     out = []
     for severity, title in ((Severity.ERROR, "report_problems_title"),
                             (Severity.WARNING, "report_notes_title")):
@@ -71,45 +134,55 @@ def _problems(problems: list[Finding], lang: str) -> str:
         if not chosen:
             continue
         items = "".join(f"<li>{esc(p.message)}" + (
-            f'<br><span class="hint">{esc(p.hint)}</span>' if p.hint else "") + "</li>"
+            f'<div class="hint">→ {esc(p.hint)}</div>' if p.hint else "") + "</li>"
             for p in chosen)
         out.append(f'<section class="problems {severity.value}"><h2>{esc(t(title, lang))}</h2>'
                    f"<ul>{items}</ul></section>\n")
     return "".join(out)
 
 
-def _summary_table(report: Report, lang: str) -> str:
-    if not report.submissions:
+def _summary_table(report: Report, rows: list[str], lang: str) -> str:
+    if not rows:
         return ""
-    cols = ("no", "unit", "activity", "photos", "videos", "size", "errors", "warnings", "verdict")
-    head = "".join(f'<th class="c-{c}">{esc(t("report_col_" + c, lang))}</th>' for c in cols)
-    rows = "".join(_summary_row(sub, i, lang) for i, sub in enumerate(report.submissions))
+    head = "".join(
+        f'<th class="c-{c}{" num" if numeric else ""}{"" if phone else " wide"}" '
+        f'aria-sort="none"><button type="button" data-col="{i}"'
+        f'{" data-num" if numeric else ""}>{esc(t("report_col_" + c, lang))}</button></th>'
+        for i, (c, numeric, phone) in enumerate(COLUMNS))
     return (f'<section class="summary"><h2>{esc(t("summary_title", lang))}</h2>'
-            f'<div class="scroll"><table class="grid-table"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody>{_totals_row(report, lang)}</table></div></section>\n")
+            f'<p class="dim small sort-hint">{esc(t("report_sort_hint", lang))}</p>'
+            f'<div class="scroll"><table class="grid-table sortable"><thead><tr>{head}</tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody>{_totals_row(report, lang)}</table></div>"
+            "</section>\n")
 
 
 def _summary_row(sub: SubmissionResult, index: int, lang: str) -> str:
     counts = sub.counts
-    unit = esc(sub.unit) if sub.unit else f'<span class="dim">{esc(t("unknown", lang))}</span>'
+    name = sub.unit or _folder_name(sub.path)
+    unit_cls = "" if sub.unit else ' class="dim"'
     cells = [
-        f'<td class="num">{index + 1}</td>',
-        f'<td class="c-unit"><a href="#s{index}">{unit}</a>'
-        f'<div class="path">{esc(sub.path)}</div></td>',
-        f"<td>{esc(sub.activity or '')}</td>",
-        f'<td class="num">{sub.kind_count("photo")}</td>',
-        f'<td class="num">{sub.kind_count("video")}</td>',
-        f'<td class="num">{esc(human_size(sub.total_bytes))}</td>',
+        f'<td class="num" data-v="{index + 1}">{index + 1}</td>',
+        f'<td data-v="{0 if sub.passed else 1}">{_badge(sub, lang)}</td>',
+        f'<td class="c-unit" data-v="{esc(name)}"><a href="#s{index}" title="{esc(sub.path)}"'
+        f"{unit_cls}>{esc(name)}</a></td>",
+        f'<td data-v="{esc(sub.activity or "")}">{esc(sub.activity or "")}</td>',
         _count_cell(counts["error"], "error"),
-        _count_cell(counts["warning"], "warning"),
-        f"<td>{_badge(sub, lang)}</td>",
+        _count_cell(counts["warning"], "warning", wide=True),
+        f'<td class="num wide">{sub.kind_count("photo")}</td>',
+        f'<td class="num wide">{sub.kind_count("video")}</td>',
+        f'<td class="num wide" data-v="{sub.total_bytes}">'
+        f"{esc(human_size(sub.total_bytes, lang))}</td>",
     ]
     return f'<tr class="{sub.verdict}">{"".join(cells)}</tr>'
 
 
-def _count_cell(count: int, severity: str) -> str:
+def _folder_name(path: str) -> str:
+    return path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _count_cell(count: int, severity: str, wide: bool = False) -> str:
     cls = f"num sev-{severity}" if count else "num zero"
-    return f'<td class="{cls}">{count}</td>'
+    return f'<td class="{cls}{" wide" if wide else ""}">{count}</td>'
 
 
 def _totals_row(report: Report, lang: str) -> str:
@@ -118,37 +191,36 @@ def _totals_row(report: Report, lang: str) -> str:
     verdicts = (f'<span class="ok">{summary["passed"]} {esc(t("verdict_pass", lang))}</span> · '
                 f'<span class="bad">{summary["failed"]} {esc(t("verdict_fail", lang))}</span>')
     return ("<tfoot><tr>"
-            f'<td></td><td colspan="2">{esc(t("report_total", lang))}</td>'
-            f'<td class="num">{summary["photos"]}</td><td class="num">{summary["videos"]}</td>'
-            f'<td class="num">{esc(human_size(summary["bytes"]))}</td>'
-            f'<td class="num">{counts["error"]}</td><td class="num">{counts["warning"]}</td>'
-            f"<td>{verdicts}</td></tr></tfoot>")
+            f'<td></td><td colspan="3">{esc(t("report_total", lang))}: {verdicts}</td>'
+            f'<td class="num">{counts["error"]}</td>'
+            f'<td class="num wide">{counts["warning"]}</td>'
+            f'<td class="num wide">{summary["photos"]}</td>'
+            f'<td class="num wide">{summary["videos"]}</td>'
+            f'<td class="num wide">{esc(human_size(summary["bytes"], lang))}</td></tr></tfoot>')
 
 
-def _units(units: Any, lang: str) -> str:
-    """The office's list of units against what arrived (present only with `--units`)."""
+def _units(units: dict[str, Any] | None, lang: str) -> str:
+    """The office's list of units against what arrived (present only with `--units`): per
+    activity, who has not submitted; then submissions whose unit is not on the list."""
     if not units:
         return ""
-    blocks = units if isinstance(units, list) else [units]
-    parts = [_units_block(b, lang) for b in blocks if isinstance(b, dict)]
-    return f'<section class="units">{"".join(parts)}</section>\n' if parts else ""
+    total = int(units.get("units") or 0)
+    blocks = "".join(_units_block(entry, total, lang) for entry in units_by_activity(units))
+    unlisted = _unlisted(units.get("unlisted") or [], lang)
+    return (f'<section class="units"><h2>{esc(t("report_missing_title", lang))}</h2>'
+            f"{blocks}{unlisted}</section>\n")
 
 
-def _units_block(block: dict[str, Any], lang: str) -> str:
-    activity = block.get("activity")
-    title = t("report_missing_title", lang)
-    if activity:
-        title += " — " + t("report_missing_activity", lang, activity=activity)
-    missing = [str(m) for m in block.get("missing") or []]
-    if missing:
-        rows = "".join(f'<tr><td class="num">{i}</td><td>{esc(name)}</td></tr>'
-                       for i, name in enumerate(missing, 1))
-        body = (f'<table class="grid-table narrow"><thead><tr><th>{esc(t("report_col_no", lang))}'
-                f'</th><th>{esc(t("report_col_unit", lang))}</th></tr></thead>'
-                f"<tbody>{rows}</tbody></table>")
-    else:
-        body = f'<p class="ok">{esc(t("report_missing_none", lang))}</p>'
-    return f"<h2>{esc(title)}</h2>{body}{_unlisted(block.get('unlisted') or [], lang)}"
+def _units_block(entry: dict[str, Any], total: int, lang: str) -> str:
+    activity = entry.get("activity") or t("units_any_activity", lang)
+    missing = [str(name) for name in entry.get("missing") or []]
+    if not missing:
+        line = plural("units_all_submitted", total, lang, activity=activity)
+        return f'<h3 class="ok">{esc(line)}</h3>'
+    line = plural("units_missing_title", len(missing), lang, activity=activity, total=total)
+    items = "".join(f"<li>{esc(name)}</li>" for name in missing)
+    return f'<h3 class="bad">{esc(line)}</h3><ol class="missing">{items}</ol>'
+
 
 
 def _unlisted(unlisted: list[Any], lang: str) -> str:
@@ -158,9 +230,10 @@ def _unlisted(unlisted: list[Any], lang: str) -> str:
     for entry in unlisted:
         entry = entry if isinstance(entry, dict) else {"unit": entry}
         suggestion = entry.get("suggestion")
-        rows.append(f"<tr><td>{esc(entry.get('unit'))}</td>"
-                    f"<td>{esc(suggestion) if suggestion else ''}</td></tr>")
-    return (f'<h3>{esc(t("report_unlisted_title", lang))}</h3>'
+        shown = entry.get("unit") or _folder_name(str(entry.get("path") or ""))
+        rows.append(f"<tr><td>{esc(shown)}</td><td>{esc(suggestion) if suggestion else '—'}"
+                    "</td></tr>")
+    return (f'<h3>{esc(plural("units_unlisted_title", len(unlisted), lang))}</h3>'
             f'<table class="grid-table narrow"><thead><tr><th>{esc(t("report_col_unit", lang))}'
             f'</th><th>{esc(t("report_suggestion", lang))}</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table>')
@@ -174,22 +247,23 @@ def _badge(sub: SubmissionResult, lang: str) -> str:
     return f'<span class="badge {sub.verdict}">{esc(label)}</span>'
 
 
-def _submission(sub: SubmissionResult, index: int, lang: str) -> str:
-    unknown = t("unknown", lang)
+def render_submission(sub: SubmissionResult, index: int, lang: str) -> str:
+    """One submission's section of the contact sheet, for pages that show submissions one by
+    one (`mediacheck serve`). Style: `CSS`."""
+    return submission_fragment(sub, index, lang)
+
+
+def submission_fragment(sub: SubmissionResult, index: int, lang: str) -> str:
+    """One submission's section, complete on its own: verdict, unit and activity, what it
+    holds, folder-level findings, and a card per file. A passing one is folded."""
+    name = sub.unit or _folder_name(sub.path)
+    title = esc(name) + (f' <span class="activity">— {esc(sub.activity)}</span>'
+                         if sub.activity else "")
     counts = sub.counts
-    facts = " · ".join([
-        f'{esc(t("unit", lang))}: <b>{esc(sub.unit or unknown)}</b>',
-        f'{esc(t("activity", lang))}: <b>{esc(sub.activity or unknown)}</b>',
-        esc(t("files_line", lang, photos=sub.kind_count("photo"),
-              videos=sub.kind_count("video"), size=human_size(sub.total_bytes))),
-        esc(t("report_counts", lang, errors=counts["error"], warnings=counts["warning"],
-              infos=counts["info"])),
-    ])
+    chips = [f'<span class="chip">{esc(files_line(sub, lang))}</span>']
+    if any(counts.values()):
+        chips.append(f'<span class="chip">{esc(counts_line(counts, lang))}</span>')
     folder = [f for f in sub.findings if f.path is None]
-    head = (f'<section class="submission {sub.verdict}" id="s{index}">'
-            f'<h2>{_badge(sub, lang)} <span class="sub-path">{esc(sub.path)}</span>'
-            f'<a class="top" href="#top">{esc(t("report_back_to_top", lang))}</a></h2>'
-            f'<p class="meta">{facts}</p>')
     folder_html = ""
     if folder:
         folder_html = (f'<div class="folder"><h3>{esc(t("report_folder_findings", lang))}</h3>'
@@ -198,7 +272,14 @@ def _submission(sub: SubmissionResult, index: int, lang: str) -> str:
         folder_html = f'<p class="ok">✓ {esc(t("no_findings", lang))}</p>'
     cards = "".join(_card(row, found, lang) for row, found in _file_groups(sub))
     grid = f'<div class="files">{cards}</div>' if cards else ""
-    return f"{head}{folder_html}{grid}</section>\n"
+    summary = (f'<summary><h2>{_badge(sub, lang)} <span class="sub-title">{title}</span></h2>'
+               f'<div class="sub-path">{esc(sub.path)}</div>'
+               f'<p class="meta">{"".join(chips)}'
+               f'<a class="top" href="#top">{esc(t("report_back_to_top", lang))}</a></p>'
+               "</summary>")
+    opened = "" if sub.passed else " open"
+    return (f'<section class="submission {sub.verdict}" id="s{index}"><details{opened}>'
+            f"{summary}{folder_html}{grid}</details></section>\n")
 
 
 def _file_groups(sub: SubmissionResult) -> Iterable[tuple[dict[str, Any], list[Finding]]]:
@@ -220,10 +301,11 @@ def _card(row: dict[str, Any], findings: list[Finding], lang: str) -> str:
     worst = max((f.severity for f in findings), key=lambda s: s.rank, default=None)
     cls = f"card sev-{worst.value}" if worst else "card clean"
     name = str(row.get("path", ""))
-    body = _findings_list(findings, lang) if findings else '<p class="ok small">✓</p>'
+    body = _findings_list(findings, lang) if findings else ""
+    mark = "" if findings else '<span class="ok" title="✓">✓</span> '
     return (f'<article class="{cls}">{_preview(row, lang)}<div class="card-body">'
-            f'<div class="name">{esc(name)}</div><div class="facts">{esc(_file_facts(row, lang))}'
-            f"</div>{body}</div></article>")
+            f'<div class="name">{mark}{esc(name)}</div>'
+            f'<div class="facts">{esc(_file_facts(row, lang))}</div>{body}</div></article>')
 
 
 def _preview(row: dict[str, Any], lang: str) -> str:
@@ -234,7 +316,8 @@ def _preview(row: dict[str, Any], lang: str) -> str:
         overlay = f'<span class="play">▶ {esc(_clock(duration)) if duration else ""}</span>'
     if isinstance(uri, str) and DATA_URI.match(uri):
         alt = esc(row.get("path", ""))
-        return f'<div class="thumb"><img src="{esc(uri)}" alt="{alt}">{overlay}</div>'
+        return (f'<div class="thumb"><img src="{esc(uri)}" alt="{alt}" loading="lazy">'
+                f"{overlay}</div>")
     name = str(row.get("path", "")).rsplit("/", 1)[-1].lstrip(".")
     ext = name.rsplit(".", 1)[-1].upper() if "." in name else ""
     size = "" if row.get("kind") in ("photo", "video") else " short"
@@ -243,17 +326,17 @@ def _preview(row: dict[str, Any], lang: str) -> str:
 
 
 def _file_facts(row: dict[str, Any], lang: str) -> str:
+    """What the thumbnail does not show: pixels, length, size (a file without a preview says
+    what it is)."""
     kind = row.get("kind")
-    label = t({"photo": "report_photo", "video": "report_video"}.get(str(kind),
-                                                                      "report_other_file"), lang)
-    parts = [label]
+    parts = [] if kind in ("photo", "video") else [t("report_other_file", lang)]
     width, height = _display_size(row)
     if width and height:
         parts.append(f"{width}×{height}")
     if kind == "video" and row.get("duration"):
         parts.append(_clock(row["duration"]))
     if row.get("size") is not None:
-        parts.append(human_size(int(row["size"])))
+        parts.append(human_size(int(row["size"]), lang))
     return " · ".join(parts)
 
 
@@ -275,14 +358,20 @@ def _clock(seconds: Any) -> str:
 
 
 def _findings_list(findings: list[Finding], lang: str) -> str:
-    items = []
+    """Each finding: its severity as an icon (spelled out for screen readers, the check id as a
+    tooltip), its message, and its hint ("→"; "Lưu ý:" for an info finding)."""
+    items, hints = [], set()
     for f in findings:
         sev = f.severity
-        hint = (f'<div class="hint"><b>{esc(t("hint", lang))}:</b> {esc(f.hint)}</div>'
-                if f.hint else "")
+        label = t("severity_" + sev.value, lang)
+        hint = ""
+        if f.hint and f.hint not in hints:  # the same advice twice in one card says nothing
+            hints.add(f.hint)
+            lead = "→" if sev is not Severity.INFO else f"{hint_label(sev, lang)}:"
+            hint = f'<div class="hint"><b>{esc(lead)}</b> {esc(f.hint)}</div>'
         items.append(
-            f'<li class="sev-{sev.value}"><span class="sev">{SEVERITY_ICON[sev]} '
-            f'{esc(t("severity_" + sev.value, lang))}</span> <code>{esc(f.check)}</code> '
+            f'<li class="sev-{sev.value}" title="{esc(label)} · {esc(f.check)}">'
+            f'<span class="sev" aria-label="{esc(label)}">{SEVERITY_ICON[sev]}</span> '
             f'<span class="msg">{esc(f.message)}</span>{hint}</li>')
     return f'<ul class="findings">{"".join(items)}</ul>'
 
@@ -300,7 +389,6 @@ h2 { font-size: 18px; margin: 0 0 10px; }
 h3 { font-size: 14px; margin: 14px 0 6px; }
 a { color: inherit; }
 .meta { color: var(--dim); margin: 2px 0 8px; }
-.meta b { color: #1d2127; font-weight: 600; }
 .dim, .path { color: var(--dim); }
 .path { font-size: 12px; overflow-wrap: anywhere; }
 .small { font-size: 12px; }
@@ -311,20 +399,38 @@ header { margin-bottom: 18px; }
   font-weight: 600; }
 .overall.pass { background: var(--ok-bg); color: var(--ok); }
 .overall.fail { background: var(--err-bg); color: var(--err); }
+.toolbar { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: center; margin-top: 10px; }
+.filter-box { position: absolute; opacity: 0; width: 1px; height: 1px; }
+.filter { cursor: pointer; user-select: none; border: 1px solid var(--line); background: #fff;
+  border-radius: 999px; padding: 4px 12px; font-weight: 600; }
+.filter::before { content: "☐ "; }
+#only-fail:checked ~ header .filter { background: var(--err-bg); border-color: var(--err);
+  color: var(--err); }
+#only-fail:checked ~ header .filter::before { content: "☑ "; }
+#only-fail:focus-visible ~ header .filter { outline: 2px solid var(--info); }
+#only-fail:checked ~ section.submission.pass, #only-fail:checked ~ section tr.pass {
+  display: none; }
+.legend { color: var(--dim); font-size: 12px; }
+.legend .sev-error b { color: var(--err); }
+.legend .sev-warning b { color: var(--warn); }
+.legend .sev-info b { color: var(--info); }
 section { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px;
   margin: 0 0 18px; }
 section.problems { border-color: var(--err); background: var(--err-bg); color: var(--err); }
+section.problems .hint { color: #3b4149; }
 section.problems.warning { border-color: var(--warn); background: var(--warn-bg); color: inherit; }
 .grid-table { border-collapse: collapse; width: 100%; font-size: 13px; }
 .grid-table.narrow { width: auto; min-width: 320px; }
 .grid-table th, .grid-table td { border-bottom: 1px solid var(--line); padding: 6px 10px;
   text-align: left; vertical-align: top; }
 .grid-table thead th { background: #eef0f3; font-weight: 600; white-space: nowrap; }
+.grid-table th button { font: inherit; color: inherit; background: none; border: 0; padding: 0;
+  cursor: pointer; }
+.grid-table th[aria-sort="ascending"] button::after { content: " ▲"; }
+.grid-table th[aria-sort="descending"] button::after { content: " ▼"; }
 .grid-table tfoot td { font-weight: 600; border-top: 2px solid #b9bfc8; border-bottom: 0; }
 .grid-table tbody tr:nth-child(even) { background: #fafbfc; }
-.grid-table td.num, .grid-table th.c-no, .grid-table th.c-photos, .grid-table th.c-videos,
-.grid-table th.c-size, .grid-table th.c-errors, .grid-table th.c-warnings {
-  text-align: right; white-space: nowrap; }
+.grid-table .num { text-align: right; white-space: nowrap; }
 td.zero { color: #a0a6ae; }
 td.c-unit { min-width: 160px; }
 .scroll { overflow-x: auto; }
@@ -332,20 +438,29 @@ td.sev-error { color: var(--err); font-weight: 700; }
 td.sev-warning { color: var(--warn); font-weight: 700; }
 .grid-table a { text-decoration: none; font-weight: 600; }
 .grid-table a:hover { text-decoration: underline; }
+.sort-hint { margin: -6px 0 8px; }
 .badge { display: inline-block; padding: 2px 10px; border-radius: 999px; font-weight: 700;
   font-size: 12px; letter-spacing: .02em; color: #fff; white-space: nowrap; vertical-align: 2px; }
 .badge.pass { background: var(--ok); }
 .badge.fail { background: var(--err); }
 section.submission { border-left: 6px solid var(--err); }
 section.submission.pass { border-left-color: var(--ok); }
-section.submission h2 { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
-.sub-path { overflow-wrap: anywhere; }
-a.top { margin-left: auto; font-size: 12px; font-weight: 400; color: var(--dim);
-  text-decoration: none; }
+section.submission summary { cursor: pointer; list-style: none; }
+section.submission summary::-webkit-details-marker { display: none; }
+section.submission summary h2 { display: flex; align-items: baseline; gap: 10px;
+  flex-wrap: wrap; margin-bottom: 2px; }
+section.submission summary h2::after { content: "▸"; color: var(--dim); font-size: 14px; }
+section.submission details[open] summary h2::after { content: "▾"; }
+.sub-title { overflow-wrap: anywhere; }
+.activity { font-weight: 400; }
+.sub-path { font-size: 12px; color: var(--dim); overflow-wrap: anywhere; }
+.chip { display: inline-block; margin: 2px 8px 0 0; padding: 1px 8px; border-radius: 999px;
+  background: #eef0f3; font-size: 12.5px; }
+a.top { float: right; font-size: 12px; color: var(--dim); text-decoration: none; }
 .folder { margin: 4px 0 12px; }
 .folder h3 { margin-top: 0; }
 .files { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 12px;
-  align-items: start; }
+  align-items: start; margin-top: 8px; }
 .card { border: 1px solid var(--line); border-radius: 8px; overflow: hidden; background: #fff;
   display: flex; flex-direction: column; break-inside: avoid; page-break-inside: avoid; }
 .card.sev-error { border-color: var(--err); box-shadow: inset 0 3px 0 var(--err); }
@@ -362,30 +477,41 @@ a.top { margin-left: auto; font-size: 12px; font-weight: 400; color: var(--dim);
   font-size: 12px; padding: 2px 8px; border-radius: 4px; }
 .card-body { padding: 8px 10px 10px; }
 .name { font-weight: 600; overflow-wrap: anywhere; font-size: 13px; }
-.facts { color: var(--dim); font-size: 12px; margin-bottom: 4px; }
-.card-body .ok { margin: 2px 0 0; font-weight: 700; }
+.facts { color: var(--dim); font-size: 12px; }
 ul.findings { list-style: none; margin: 0; padding: 0; }
-ul.findings li { margin: 6px 0 0; padding: 6px 8px; border-radius: 6px; font-size: 13px;
-  border-left: 4px solid; }
+ul.findings li { margin: 6px 0 0; padding: 6px 8px 6px 26px; border-radius: 6px; font-size: 13px;
+  border-left: 4px solid; position: relative; }
 ul.findings li.sev-error { background: var(--err-bg); border-color: var(--err); }
 ul.findings li.sev-warning { background: var(--warn-bg); border-color: #e0a84a; }
 ul.findings li.sev-info { background: var(--info-bg); border-color: var(--info); }
-.sev { font-weight: 700; text-transform: uppercase; font-size: 11px; letter-spacing: .03em; }
+.sev { position: absolute; left: 8px; top: 6px; font-weight: 700; }
 li.sev-error .sev { color: var(--err); }
 li.sev-warning .sev { color: var(--warn); }
 li.sev-info .sev { color: var(--info); }
-code { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: 11px; color: var(--dim); }
-.hint { color: #3b4149; margin-top: 3px; font-size: 12px; }
-@media (max-width: 800px) {
-  body { padding: 12px; }
-  section { padding: 12px; }
+.hint { color: #2b3036; margin-top: 3px; font-size: 12.5px; }
+.hint b { color: #1d2127; }
+section.problems ul { margin: 0; padding-left: 18px; }
+ol.missing { columns: 11em; column-gap: 24px; margin: 4px 0 12px; padding-left: 28px; }
+ol.missing li { break-inside: avoid; padding: 1px 0; }
+@media (max-width: 640px) {
+  body { padding: 10px; }
+  section { padding: 10px; }
+  .wide { display: none; }
   .grid-table th, .grid-table td { padding: 5px 6px; }
+  td.c-unit { min-width: 0; }
+  .files { grid-template-columns: 1fr 1fr; gap: 8px; }
+  .card:not(.clean) { grid-column: 1 / -1; }
+  .card.clean .thumb { height: 110px; }
+  .thumb { height: 190px; }
+  a.top { display: none; }
 }
 @media print {
   body { background: #fff; padding: 0; font-size: 11px; }
+  .toolbar, .sort-hint { display: none; }
   section { border-radius: 0; padding: 10px 0; border: 0; border-top: 1px solid var(--line); }
   section.submission { border-left: 0; break-before: auto; }
-  section.submission h2, .folder { break-after: avoid; page-break-after: avoid; }
+  section.submission summary h2, .folder { break-after: avoid; page-break-after: avoid; }
+  section.submission summary h2::after { content: ""; }
   a.top { display: none; }
   .files { grid-template-columns: repeat(4, 1fr); gap: 8px; }
   .thumb { height: 120px; }
@@ -393,4 +519,45 @@ code { font-family: Consolas, "DejaVu Sans Mono", monospace; font-size: 11px; co
   .grid-table th, .grid-table td { padding: 4px 6px; }
 }
 @page { margin: 12mm; }
+"""
+
+# Sorting by a column, opening a folded submission reached by its link, unfolding everything
+# for printing. The page works without it.
+SCRIPT = """
+(function () {
+  var lang = document.documentElement.lang;
+  function key(row, col, numeric) {
+    var cell = row.cells[col], value = cell.getAttribute("data-v");
+    if (value === null) { value = cell.textContent; }
+    return numeric ? (parseFloat(value) || 0) : value.toLocaleLowerCase();
+  }
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var body = table.tBodies[0];
+    table.querySelectorAll("th button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var col = +button.getAttribute("data-col"), numeric = button.hasAttribute("data-num");
+        var th = button.parentNode, asc = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th").forEach(function (h) { h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = key(a, col, numeric), y = key(b, col, numeric);
+          var d = numeric ? x - y : x.localeCompare(y, lang);
+          return asc ? d : -d;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+  function openTarget() {
+    var target = location.hash && document.getElementById(location.hash.slice(1));
+    var folded = target && target.querySelector("details");
+    if (folded) { folded.open = true; }
+  }
+  window.addEventListener("hashchange", openTarget);
+  openTarget();
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  });
+})();
 """

@@ -241,7 +241,7 @@ SAMPLES: tuple[Sample, ...] = (
     ),
     Sample(
         "Anh khong goc",
-        "`photo-original` error (x6)",
+        "`photo-original` error (x6: one finding per photo, all its signals in `details`)",
         "Software = Adobe Photoshop; a WhatsApp copy `IMG-...-WA0003.jpg` without EXIF; a "
         "Facebook download `FB_IMG_...jpg` without EXIF and with an IPTC `FBMD` stamp; a "
         "Photoshop APP13 block; an XMP history `saved` by Photoshop; EXIF pixel size "
@@ -250,8 +250,8 @@ SAMPLES: tuple[Sample, ...] = (
     ),
     Sample(
         "Dinh dang anh",
-        "`photo-format` warning (HEIC), error (WEBP, PNG); "
-        "`photo-original` error for the screenshot",
+        "`photo-format` warning (HEIC, WEBP); `photo-original` error for the screenshot "
+        "(its PNG format is folded into that one finding)",
         "an iPhone HEIC original, a WEBP, and an Android screenshot PNG (no EXIF)",
         _photo_format,
     ),

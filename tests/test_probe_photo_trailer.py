@@ -1,0 +1,96 @@
+"""A JPEG with data after its picture (a motion photo's video, a Samsung trailer, the second
+picture of an MPO) is checked for completeness with one small read where the file says what
+follows the picture, not by scanning the whole trailer; a cut-off one is still caught."""
+
+from __future__ import annotations
+
+import io
+import os
+import struct
+from pathlib import Path
+
+from PIL import Image
+
+from mediacheck.probe import probe
+from mediacheck.samples.factory import make_photo
+from mediacheck.scan import MediaFile
+
+TRAILER = 3_000_000
+
+
+def counted(path: Path) -> tuple[MediaFile, list[int]]:
+    """The file as scanning gives it, with every byte read counted."""
+    reads: list[int] = []
+
+    class Counting(io.FileIO):
+        def read(self, size: int = -1) -> bytes:
+            data = super().read(size)
+            reads.append(len(data))
+            return data
+
+        def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
+            got = super().readinto(buffer)
+            reads.append(got or 0)
+            return got
+
+    media = MediaFile(path.name, "photo", path.stat().st_size, 0.0,
+                      lambda: io.BufferedReader(Counting(path), 8192), path)
+    return media, reads
+
+
+def with_xmp(photo: Path, xmp: bytes, trailer: bytes, target: Path) -> Path:
+    """The photo with an XMP APP1 segment right after SOI, then `trailer` after the picture."""
+    data = photo.read_bytes()
+    payload = b"http://ns.adobe.com/xap/1.0/\0" + xmp
+    segment = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    target.write_bytes(data[:2] + segment + data[2:] + trailer)
+    return target
+
+
+def test_a_motion_photo_reads_no_video(tmp_path: Path) -> None:
+    photo = make_photo(tmp_path / "base.jpg", size=(640, 480), seed=1)
+    video = b"\0\0\0\x18ftypmp42" + os.urandom(TRAILER)
+    xmp = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
+           b'GCamera:MicroVideo="1" GCamera:MicroVideoOffset="' + str(len(video)).encode() +
+           b'"/></rdf:RDF></x:xmpmeta>')
+    motion = with_xmp(photo, xmp, video, tmp_path / "PXL_1.MP.jpg")
+    media, reads = counted(motion)
+    facts = probe(media)
+    assert facts.unreadable is None and facts.photo is not None
+    assert sum(reads) < 200_000  # the 3 MB video behind the picture is not read
+
+    cut = tmp_path / "PXL_2.MP.jpg"
+    data = motion.read_bytes()
+    cut.write_bytes(data[:len(data) - len(video) - 4000])  # the video and the picture's end
+    assert probe(counted(cut)[0]).unreadable == "truncated"
+
+
+def test_a_samsung_trailer_reads_no_trailer(tmp_path: Path) -> None:
+    photo = make_photo(tmp_path / "IMG_1.jpg", size=(640, 480), seed=2)
+    block = os.urandom(TRAILER)
+    directory = b"SEFH" + struct.pack("<II", 106, 1) + struct.pack(
+        "<HHII", 0, 0x0A01, len(block), len(block))
+    trailer = block + directory + struct.pack("<I", len(directory)) + b"SEFT"
+    target = tmp_path / "20230905_073000.jpg"
+    target.write_bytes(photo.read_bytes() + trailer)
+    media, reads = counted(target)
+    assert probe(media).unreadable is None
+    assert sum(reads) < 200_000
+
+
+def test_an_mpo_reads_no_second_picture(tmp_path: Path) -> None:
+    first = Image.effect_noise((1600, 1200), 60).convert("RGB")
+    second = Image.effect_noise((1600, 1200), 80).convert("RGB")
+    target = tmp_path / "DSCF0001.jpg"
+    first.save(target, "MPO", save_all=True, append_images=[second], quality=95)
+    media, reads = counted(target)
+    facts = probe(media)
+    assert facts.unreadable is None
+    assert sum(reads) < target.stat().st_size / 2
+
+
+def test_an_unknown_trailer_is_still_found_by_the_scan(tmp_path: Path) -> None:
+    photo = make_photo(tmp_path / "IMG_1.jpg", size=(640, 480), seed=3)
+    target = tmp_path / "IMG_2.jpg"
+    target.write_bytes(photo.read_bytes() + b"SOMETHING ELSE" * 1000)
+    assert probe(counted(target)[0]).unreadable is None
