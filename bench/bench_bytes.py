@@ -9,8 +9,9 @@ counted separately (none of the tools is expected to do it).
 
 Cases, each in its own submission so the duplicate check of one does not touch another:
   corpus photos   every real camera photo of the shared corpus (JPEG, HEIC, PNG), and its videos
-  phone photo     a 12 MP phone JPEG (real EXIF with MakerNote), and the same with a 3.7 MB MP4
-                  after its end marker (a motion photo: "data after EOI")
+  phone photo     a 12 MP phone JPEG (real EXIF with MakerNote); a motion photo (the same
+                  with Google's XMP container directory and a 3.7 MB MP4 after its end marker);
+                  and a JPEG with the same MP4 appended but nothing announcing it
   video moov end  a long phone recording (default 2 GiB) with `moov` at the end
   video faststart the same recording with `moov` at the start
   same-size pair  two different recordings of exactly that size in one submission: the
@@ -146,14 +147,18 @@ def build_cases(size_mb: int) -> tuple[Path, dict[str, list[Path]]]:
     phone = photos / "IMG_phone.jpg"
     if not phone.exists():
         os.link(pool.photos[1], phone)
-    trailer = photos / "IMG_motion_photo.jpg"
-    if not trailer.exists():
+    motion, hidden = photos / "IMG_motion_photo.jpg", photos / "IMG_hidden_trailer.jpg"
+    if not motion.exists() or not hidden.exists():
         clip = root / "motion.mp4"
         common.make_phone_video(clip, 2, 77)  # ~3.7 MB, like a motion photo's clip
-        common.add_jpeg_trailer(trailer, pool.photos[1], clip)
+        if not motion.exists():
+            common.make_motion_photo(motion, pool.photos[1], clip)
+        if not hidden.exists():
+            common.add_jpeg_trailer(hidden, pool.photos[2], clip)
         clip.unlink()
     cases["phone photo"] = [phone]
-    cases["phone photo + trailer after EOI"] = [trailer]
+    cases["motion photo (XMP gives the MP4 after EOI)"] = [motion]
+    cases["JPEG + unannounced data after EOI"] = [hidden]
     real = root / "THCS Corpus_Anh"
     if not real.exists():
         tmp = root / ".corpus.tmp"
@@ -162,9 +167,12 @@ def build_cases(size_mb: int) -> tuple[Path, dict[str, list[Path]]]:
         for i, (path, _kind) in enumerate(common.corpus_media()):
             shutil.copyfile(path, tmp / f"{i:02d}_{path.name.replace(' ', '_')}")
         tmp.rename(real)
-    cases["corpus photos"] = sorted(p for p in real.iterdir() if p.suffix.lower() in (
-        ".jpg", ".jpeg", ".heic", ".heif", ".png"))
-    cases["corpus videos"] = sorted(p for p in real.iterdir() if p not in cases["corpus photos"])
+    kinds = {"corpus JPEG photos": (".jpg", ".jpeg"), "corpus HEIC/HEIF photos": (
+        ".heic", ".heif"), "corpus PNG images": (".png",)}
+    for case, suffixes in kinds.items():
+        cases[case] = sorted(p for p in real.iterdir() if p.suffix.lower() in suffixes)
+    photos_all = {p for case in kinds for p in cases[case]}
+    cases["corpus videos"] = sorted(p for p in real.iterdir() if p not in photos_all)
     target = size_mb * 1024 * 1024
     end_dir, start_dir, pair_dir = (root / n for n in (
         "THCS VideoEnd_Khaigiang", "THCS VideoStart_Khaigiang", "THCS Pair_Khaigiang"))

@@ -354,9 +354,36 @@ def pad_jpeg(path: Path, target: int) -> None:
 
 
 def add_jpeg_trailer(path: Path, src: Path, trailer: Path) -> Path:
-    """A phone JPEG with data after its end marker, like a Google/Samsung motion photo (an MP4
-    appended after EOI)."""
+    """A JPEG with data after its end marker that nothing in the file announces (hidden or
+    appended data: a reader can only find the picture's end by scanning)."""
     _write_new(path, src.read_bytes() + trailer.read_bytes())
+    return path
+
+
+MOTION_XMP = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+    'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    'xmlns:GCamera="http://ns.google.com/photos/1.0/camera/" '
+    'xmlns:Container="http://ns.google.com/photos/1.0/container/" '
+    'xmlns:Item="http://ns.google.com/photos/1.0/container/item/" '
+    'GCamera:MotionPhoto="1" GCamera:MotionPhotoVersion="1" '
+    'GCamera:MotionPhotoPresentationTimestampUs="1000000"><Container:Directory><rdf:Seq>'
+    '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="image/jpeg" '
+    'Item:Semantic="Primary" Item:Length="0" Item:Padding="0"/></rdf:li>'
+    '<rdf:li rdf:parseType="Resource"><Container:Item Item:Mime="video/mp4" '
+    'Item:Semantic="MotionPhoto" Item:Length="{length}" Item:Padding="0"/></rdf:li>'
+    '</rdf:Seq></Container:Directory></rdf:Description></rdf:RDF></x:xmpmeta>')
+
+
+def make_motion_photo(path: Path, src: Path, clip: Path) -> Path:
+    """A motion photo as Google's camera writes it: the JPEG, its XMP container directory
+    giving the video's length, and the MP4 after the end marker."""
+    data, video = src.read_bytes(), clip.read_bytes()
+    packet = MOTION_XMP.format(length=len(video)).encode("utf-8")
+    xmp = b"http://ns.adobe.com/xap/1.0/\0" + packet
+    segment = b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp
+    at = 4 + struct.unpack(">H", data[4:6])[0]  # after SOI and the EXIF APP1
+    _write_new(path, data[:at] + segment + data[at:] + video)
     return path
 
 
