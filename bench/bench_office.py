@@ -19,11 +19,13 @@ Sections (all by default; pick with --sections):
 
 Trees are built on first use into bench/.work/ (see bench/common.py for what is in them).
 `--quick-smoke` runs everything on the 350-file event tree with 3 rounds (a check that the
-script works, a few minutes on 2 cores, not numbers to quote).
+script works, a few minutes on 2 cores, not numbers to quote). `--pixels` runs the formats and
+memory sections with the default analysis (pixel stages on) instead of `--quick`.
 
     python bench/bench_office.py                       # everything, 5 rounds
     python bench/bench_office.py --sections metadata,cache --rounds 7
     python bench/bench_office.py --quick-smoke
+    python bench/bench_office.py --sections formats --formats-tree event --pixels
 """
 
 from __future__ import annotations
@@ -57,6 +59,13 @@ TARGETS = {
 HEAVY_MODULES = ("av", "PIL.Image", "pillow_heif", "exifread", "rich", "click", "sqlite3",
                  "numpy", "mediacheck.engine", "mediacheck.reporters.html",
                  "mediacheck.probe.video", "mediacheck.probe.photo", "mediacheck.cache")
+QUICK = [True]  # False with --pixels: reports and memory with the default (pixel) analysis
+
+
+def _mode() -> str:
+    return "--quick" if QUICK[0] else "default analysis, pixel stages on"
+
+
 SECTIONS = ("metadata", "cache", "mediainfo", "formats", "memory", "startup", "profile")
 
 
@@ -108,8 +117,29 @@ def section_metadata(trees: dict[str, Path], rounds: int, results: dict) -> None
         rows.append(pair_row(f"{name}: no cache vs exiftool -fast", got,
                              TARGETS.get(("metadata", name))))
         results.setdefault("metadata", {})[name] = _pair_json(got)
+        if name != "corpus" and mediacheck_profile_ok():
+            # What hashing the planted real duplicates in full costs (exiftool hashes nothing).
+            mc = Side("mediacheck", common.mediacheck_cmd(
+                tree, output=OUT / f"{name}.nodup.json", extra=["--rules", str(NO_DUP)]))
+            got = paired(mc, exiftool_side(tree, name), rounds, label=f"{name} no duplicate")
+            rows.append(pair_row(f"{name}: same, duplicate check off", got, None))
+            results.setdefault("metadata_no_duplicate_check", {})[name] = _pair_json(got)
     log("\nCold metadata pass, no cache (--no-cache --quick --format json) vs "
         "exiftool -json -r -fast\n" + table(rows, PAIR_HEADER))
+
+
+NO_DUP = common.WORK / "no-duplicate.toml"
+
+
+def mediacheck_profile_ok() -> bool:
+    """Write the profile that turns the duplicate check off (the shipped one, extended)."""
+    if not NO_DUP.exists():
+        NO_DUP.parent.mkdir(parents=True, exist_ok=True)
+        NO_DUP.write_text('name = "bench-no-duplicate"\nextends = "phuluc2"\n\n'
+                          '[checks.duplicate]\nenabled = false\n', encoding="utf-8")
+    probe = run_once(common.mediacheck_cmd(_single("photo").parent, output=OUT / "nodup.json",
+                                           extra=["--rules", str(NO_DUP)]), ok_codes=(0, 1, 2))
+    return probe.code in (0, 1)
 
 
 def section_cache(trees: dict[str, Path], rounds: int, results: dict) -> None:
@@ -160,8 +190,8 @@ def _format_round(tree: Path, name: str, order: list[str], extra_cache: Path | N
     for fmt in order:
         out = OUT / f"{name}.report.{fmt}"
         out.unlink(missing_ok=True)
-        run = run_once(common.mediacheck_cmd(tree, fmt, output=out, cache=extra_cache),
-                       sample=True)
+        run = run_once(common.mediacheck_cmd(tree, fmt, output=out, cache=extra_cache,
+                                             quick=QUICK[0]), sample=True)
         got[fmt] = (run, out.stat().st_size)
     return got
 
@@ -192,7 +222,7 @@ def section_formats(tree: Path, name: str, rounds: int, results: dict) -> None:
             "wall": walls, "ratio_to_json": ratios, "bytes": size,
             "maxrss_mib": [r.maxrss_mib for r, _ in runs[fmt]],
             "tree_rss_mib": [r.tree_mib for r, _ in runs[fmt]]}
-    log(f"\nReports on {name} (--no-cache --quick), {rounds} rounds, formats rotated each "
+    log(f"\nReports on {name} (--no-cache {_mode()}), {rounds} rounds, formats rotated each "
         "round\n" + table(rows, ["format", "wall median [min–max]", "ratio to json (same round)",
                                  "output", "peak MiB", "tree peak MiB", "noise"]))
     _warm_html(tree, name, rounds, results)
@@ -204,12 +234,12 @@ def _warm_html(tree: Path, name: str, rounds: int, results: dict) -> None:
     cache.parent.mkdir(parents=True, exist_ok=True)
     _remove_cache(cache)
     html = Side("html", common.mediacheck_cmd(tree, "html", output=OUT / f"{name}.warm.html",
-                                              cache=cache))
+                                              cache=cache, quick=QUICK[0]))
     json_ = Side("json", common.mediacheck_cmd(tree, "json", output=OUT / f"{name}.warm.json",
-                                               cache=cache))
+                                               cache=cache, quick=QUICK[0]))
     run_once(html.cmd)  # fills meta, hashes and thumbnails
     got = paired(html, json_, rounds, label=f"{name} warm html/json")
-    log(f"warm cache, html / json in the same round: {spread(got.ratios, 2)} "
+    log(f"warm cache ({_mode()}), html / json in the same round: {spread(got.ratios, 2)} "
         f"(html {spread([r.wall for r in got.runs_a], 2, ' s')}, json "
         f"{spread([r.wall for r in got.runs_b], 2, ' s')})")
     results["formats_warm_html_over_json"] = _pair_json(got)
@@ -244,7 +274,7 @@ def section_memory(trees: dict[str, Path], rounds: int, results: dict,
                 "tree_rss_mib": [r.tree_mib for r in got], "wall": [r.wall for r in got],
                 "how": how}
             log(f"  {name} {fmt}: peak {peak:.0f} MiB ({how})")
-    log("\nPeak memory (--quick); 'peak' is ru_maxrss of the biggest process, 'tree' the "
+    log(f"\nPeak memory ({_mode()}); 'peak' is ru_maxrss of the biggest process, 'tree' the "
         "sampled sum over the process and its pool workers\n" + table(
             rows, ["tree", "format", "peak MiB", "tree peak MiB", "< 100 MB", "wall", "run"]))
 
@@ -257,7 +287,8 @@ def _memory_run(tree: Path, name: str, fmt: str, cached: bool) -> common.Run:
         cache = common.WORK / "cache" / f"{name}-mem-{fmt}.sqlite3"
         cache.parent.mkdir(parents=True, exist_ok=True)
         _remove_cache(cache)
-    return run_once(common.mediacheck_cmd(tree, fmt, output=out, cache=cache), sample=True)
+    return run_once(common.mediacheck_cmd(tree, fmt, output=out, cache=cache, quick=QUICK[0]),
+                    sample=True)
 
 
 def _single(kind: str) -> Path:
@@ -449,7 +480,11 @@ def main() -> int:
     parser.add_argument("--formats-tree", default="district")
     parser.add_argument("--quick-smoke", action="store_true",
                         help="event tree only, 3 rounds: checks the script, not for claims")
+    parser.add_argument("--pixels", action="store_true",
+                        help="formats and memory without --quick (pixel stages on, the "
+                             "default analysis); the comparisons with exiftool stay --quick")
     args = parser.parse_args()
+    QUICK[0] = not args.pixels
     if args.quick_smoke:
         args.rounds, args.trees, args.cache_trees = 3, "event", "event"
         args.memory_trees, args.formats_tree = "event", "event"
