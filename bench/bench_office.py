@@ -35,6 +35,7 @@ import contextlib
 import os
 import pstats
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -56,9 +57,11 @@ TARGETS = {
     ("metadata", "event"): 0.15,
     ("warm", "district"): 0.02,
 }
-HEAVY_MODULES = ("av", "PIL.Image", "pillow_heif", "exifread", "rich", "click", "sqlite3",
-                 "numpy", "mediacheck.engine", "mediacheck.reporters.html",
-                 "mediacheck.probe.video", "mediacheck.probe.photo", "mediacheck.cache")
+HEAVY_MODULES = ("mediacheck.cli", "click", "mediacheck.profile", "mediacheck.fix.command",
+                 "mediacheck.web.command", "mediacheck.engine", "mediacheck.cache", "sqlite3",
+                 "PIL.Image", "pillow_heif", "exifread", "av", "numpy", "cv2", "rich",
+                 "mediacheck.probe.photo", "mediacheck.probe.video", "mediacheck.probe.mp4meta",
+                 "mediacheck.reporters.html")
 QUICK = [True]  # False with --pixels: reports and memory with the default (pixel) analysis
 
 
@@ -274,8 +277,10 @@ def section_memory(trees: dict[str, Path], rounds: int, results: dict,
                 "tree_rss_mib": [r.tree_mib for r in got], "wall": [r.wall for r in got],
                 "how": how}
             log(f"  {name} {fmt}: peak {peak:.0f} MiB ({how})")
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     log(f"\nPeak memory ({_mode()}); 'peak' is ru_maxrss of the biggest process, 'tree' the "
-        "sampled sum over the process and its pool workers\n" + table(
+        "sampled sum over the process and its pool workers (a child's ru_maxrss cannot be "
+        f"below this script's own peak, {floor:.0f} MiB)\n" + table(
             rows, ["tree", "format", "peak MiB", "tree peak MiB", "< 100 MB", "wall", "run"]))
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import struct
@@ -116,6 +117,7 @@ class Run:
     tree_mib: float
     code: int
     err: str = ""
+    floor_mib: float = 0.0  # this process's own peak when it spawned the child (see run_once)
 
 
 def _tree_rss_kib(pid: int) -> int:
@@ -136,7 +138,12 @@ def _tree_rss_kib(pid: int) -> int:
 
 def run_once(cmd: Sequence[str], *, stdout: Path | None = None, env: dict[str, str] | None = None,
              sample: bool = False, ok_codes: Iterable[int] = (0, 1)) -> Run:
-    """Run `cmd` once (output to `stdout` or discarded) and measure it."""
+    """Run `cmd` once (output to `stdout` or discarded) and measure it.
+
+    Linux starts a child's ru_maxrss at its parent's RSS (the copied or borrowed address space
+    before exec), so the benchmark process must stay small: its own peak is kept as `floor_mib`,
+    and a child figure at that floor says nothing about the child."""
+    floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = open(stdout, "wb") if stdout is not None else subprocess.DEVNULL  # noqa: SIM115
     peak = [0]
     try:
@@ -164,7 +171,7 @@ def run_once(cmd: Sequence[str], *, stdout: Path | None = None, env: dict[str, s
         tail = err.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise RuntimeError(f"{cmd[0]} … exited {proc.returncode}: {' | '.join(tail)}")
     return Run(wall, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode,
-               err.decode("utf-8", "replace"))
+               err.decode("utf-8", "replace"), floor)
 
 
 @dataclass
