@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from concurrent.futures import Executor, Future
 from typing import Any
 
 CONNECT_TIMEOUT_S = 10.0
+LOST_AFTER_S = 5.0
 # distributed logs every lost worker and reconnection attempt; the run reports what matters.
 NOISY_LOGGERS = ("distributed", "tornado", "asyncio")
 
@@ -38,6 +40,18 @@ class ClusterExecutor(Executor):
     def __init__(self, client: Any) -> None:
         self.client = client
         self._executor = client.get_executor(pure=False)
+        self._down_since: float | None = None
+
+    def lost(self) -> bool:
+        """The client has not been connected to its scheduler for `LOST_AFTER_S`: a scheduler
+        that went away, not a reconnection after a blip."""
+        if getattr(self.client, "status", "running") == "running":
+            self._down_since = None
+            return False
+        now = time.monotonic()
+        if self._down_since is None:
+            self._down_since = now
+        return now - self._down_since >= LOST_AFTER_S
 
     @property
     def address(self) -> str:

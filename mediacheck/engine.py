@@ -124,6 +124,38 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
                                            f.check, f.message))
 
 
+def _pictures(fact: FileFacts) -> dict[str, Any]:
+    """What a report that shows pictures (the HTML contact sheet) adds to a file's row: its
+    preview, and for a video one frame per scene (with the scene's times) and the shake over
+    time. Other reports never carry them."""
+    out: dict[str, Any] = {"thumbnail": fact.thumbnail}
+    motion = fact.motion
+    if motion is not None and motion.filmstrip:
+        out["filmstrip"] = [
+            {"start": scene.get("start"), "end": scene.get("end"),
+             "image": "data:image/jpeg;base64," + picture}
+            for scene, picture in zip(motion.scenes, motion.filmstrip, strict=False)]
+        out["shake_series"] = motion.shake_series
+    return out
+
+
+def _annotate(event: EventFacts, files: list[dict[str, Any]], configs: list[CheckConfig]) -> None:
+    """What a check concludes about each file beyond findings (a photo's shot kind, from
+    `shot-kinds`'s `annotate`) joins that file's row, in every report."""
+    rows = {row["path"]: row for row in files}
+    for config in configs:
+        annotate = getattr(REGISTRY[config.id], "annotate", None)
+        if annotate is None:
+            continue
+        try:
+            extra = annotate(event, config.options)
+        except Exception:  # noqa: BLE001 - an annotation is a nicety; its check reports
+            continue
+        for path, values in extra.items():
+            if path in rows:
+                rows[path].update(values)
+
+
 def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckConfig],
               options: RunOptions) -> SubmissionResult:
     """One submission's verdict from its files' facts."""
@@ -135,7 +167,8 @@ def result_of(event: EventFolder, facts: list[FileFacts], configs: list[CheckCon
     files = [f.to_dict() if options.keep_facts else f.summary() for f in facts]
     if options.thumbnails:
         for fact, row in zip(facts, files, strict=True):
-            row["thumbnail"] = fact.thumbnail
+            row.update(_pictures(fact))
+    _annotate(event_facts, files, configs)
     return SubmissionResult(
         path=event.path, unit=unit, activity=activity, files=files,
         findings=run_checks(event_facts, configs, options.lang), strict=options.strict,

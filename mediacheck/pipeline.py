@@ -23,6 +23,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as WaitTimeout
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -71,6 +72,7 @@ class ProbeSettings:
     expected: tuple[int, int] | None = None
 
 
+CLUSTER_POLL_S = 1.0
 # Below this many photos (and no video), CPU stages run inline: starting worker processes
 # costs more than they would save.
 POOL_MIN_PHOTOS = 12
@@ -121,6 +123,7 @@ class Prober:
         self._cpu: Executor | None = settings.executor
         self._owns_cpu = settings.executor is None
         self._in_flight: dict[int, _FileJob] = {}
+        self._pool_worked = False
         self.crashes = 0
         if settings.scheduler and self._cpu is None and self.cpu_stages:
             self._connect(settings.scheduler)
@@ -332,7 +335,7 @@ class Prober:
 
         assert job.cpu is not None
         try:
-            results = job.cpu.result()
+            results = self._result(job.cpu)
         except BrokenProcessPool:
             self._replace_pool()
             results = self._alone(job)
@@ -346,9 +349,26 @@ class Prober:
                 self._lose_cluster(exc)
                 self._take_cpu(job)
                 return
+        if isinstance(self._cpu, ProcessPoolExecutor):
+            self._pool_worked = True
         job.cpu = None
         self._in_flight.pop(id(job), None)
         self._load(job, results)
+
+    def _result(self, future: Future) -> Any:
+        """A task's result; on a cluster, waiting ends when the cluster is gone (a scheduler
+        that went away may leave its futures pending for ever)."""
+        lost = getattr(self._cpu, "lost", None)
+        if lost is None:
+            return future.result()
+        while True:
+            try:
+                return future.result(timeout=CLUSTER_POLL_S)
+            except WaitTimeout:
+                if lost():
+                    from mediacheck.cluster import ClusterUnavailable
+
+                    raise ClusterUnavailable("lost", "the scheduler does not answer") from None
 
     @staticmethod
     def _load(job: _FileJob, results: dict[str, dict[str, Any]]) -> None:
@@ -364,12 +384,28 @@ class Prober:
         meta = STAGES["meta"].dump(job.facts)
         solo = process_pool(1)
         try:
-            return solo.submit(run_stages, ref, meta, job.cpu_names).result()
+            results = solo.submit(run_stages, ref, meta, job.cpu_names).result()
         except BrokenProcessPool:
+            if not self._pool_worked:
+                return self._without_pool(job, meta)
             self.crashes += 1
             return _crashed(job.cpu_names)
         finally:
             stop_pool(solo, cancel=True)
+        self._pool_worked = True
+        return results
+
+    def _without_pool(self, job: _FileJob, meta: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """No worker process ever finished a task (they cannot start here: a program run from
+        standard input, a sandbox without fork): the rest of the run is done in this process,
+        with a note, rather than every file reported as crashing its decoder."""
+        self.workers, self._cpu, self._owns_cpu = 1, None, True
+        self._note("pool_unavailable")
+        for other in list(self._in_flight.values()):
+            if other is not job and other.cpu is not None and not _succeeded(other.cpu):
+                other.cpu = _done(run_stages(other.media, STAGES["meta"].dump(other.facts),
+                                             other.cpu_names))  # type: ignore[arg-type]
+        return run_stages(job.media, meta, job.cpu_names)  # type: ignore[arg-type]
 
 
 def _probe(media: MediaFile) -> FileFacts:

@@ -8,7 +8,7 @@ declare (`OPTIONS`, `MESSAGES`), with the file, the key and the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +276,10 @@ def _validate(raw: dict[str, Any], files: tuple[str, ...]) -> Profile:
         if check_id not in checks:
             raise ProfileError(where, f"checks.{check_id}",
                                "missing-check")
+    for check_id, config in checks.items():
+        shared = getattr(REGISTRY[check_id], "SHARED_OPTIONS", None)
+        if shared:
+            checks[check_id] = _with_shared(config, shared, checks)
     return Profile(
         name=str(raw.get("name", Path(where).stem)),
         description=str(raw.get("description", "")),
@@ -312,6 +316,18 @@ def _validate_check(check_id: str, settings: Any, module: Any, where: str) -> Ch
     messages = _validate_messages(settings.get("messages"), module, severity, where, prefix)
     description = {lang: str(settings.get(f"description_{lang}", "")) for lang in LANGS}
     return CheckConfig(check_id, enabled, severity, options, messages, description)
+
+
+def _with_shared(config: CheckConfig, shared: dict[str, tuple[str, str]],
+                 checks: dict[str, CheckConfig]) -> CheckConfig:
+    """Add the options a check reads from another check's table, so that one threshold is
+    written once (`video-scenes` judges scenes by `video-duration`'s bounds); `enabled` names
+    whether that other check runs."""
+    options = dict(config.options)
+    for name, (source, key) in shared.items():
+        other = checks[source]
+        options[name] = other.enabled if key == "enabled" else other.options[key]
+    return replace(config, options=options)
 
 
 def _validate_messages(

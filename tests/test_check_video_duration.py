@@ -31,10 +31,16 @@ def test_real_clips(event_dir: Path) -> None:
     make_video(event_dir / "short.mp4", seconds=10, **small)
     make_video(event_dir / "ok.mp4", seconds=35, seed=1, **small)
     make_video(event_dir / "long.mp4", seconds=75, seed=2, **small)
-    result = check_folder(event_dir)
+    result = check_folder(event_dir, pixels=False)         # --quick: no motion facts
     found = {f.path: f for f in of(result, "video-duration")}
     assert {p: f.key for p, f in found.items()} == {"short.mp4": "too-short",
                                                      "long.mp4": "too-long"}
     assert found["short.mp4"].details["seconds"] == "10"
     assert all(f.severity is Severity.WARNING for f in found.values())
     assert result.verdict == "pass"
+    assert of(result, "video-scenes") == []
+    # With the motion pass: each clip is one take (no cut), still video-duration's, once.
+    deep = check_folder(event_dir)
+    assert {f.path: f.key for f in of(deep, "video-duration")} == {
+        "short.mp4": "too-short", "long.mp4": "too-long"}
+    assert of(deep, "video-scenes") == []

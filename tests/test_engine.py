@@ -223,7 +223,9 @@ def test_without_facts_a_result_keeps_only_what_the_summary_needs(tmp_path: Path
     full = run_engine([tmp_path], load_profile(), RunOptions(lang="en")).submissions[0]
     lean = run_engine([tmp_path], load_profile(),
                       RunOptions(lang="en", keep_facts=False)).submissions[0]
-    assert all(set(row) == {"path", "kind", "role", "size"} for row in lean.files)
+    # path, kind, role and size, and what a check concludes about the file (its shot kind)
+    annotations = {"shot", "shot_confidence", "shot_why"}
+    assert all(set(row) - annotations == {"path", "kind", "role", "size"} for row in lean.files)
     assert "make" in full.files[0]
     assert lean.kind_count("photo") == full.kind_count("photo") == 3
     assert lean.total_bytes == full.total_bytes
@@ -262,3 +264,64 @@ def test_an_interrupted_run_keeps_what_finished(tree: Path, tmp_path: Path,
     media = [f for s in report.submissions for f in s.files if f["kind"] in ("photo", "video")]
     assert not set(first) & set(computed)
     assert len(first) + len(computed) == len([f for f in media if not f.get("unreadable")])
+
+
+def test_worker_processes_that_cannot_start_leave_the_work_to_this_one(tree: Path,
+                                                                       monkeypatch) -> None:
+    """A machine where no worker process can start (a sandbox, a script read from standard
+    input) gets the same results, done here, with a note; no file is blamed for it."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from mediacheck import pipeline
+
+    def dead_pool(workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=os._exit, initargs=(3,))
+
+    inline = run_paths([tree], jobs=1, thumbnails=True)
+    monkeypatch.setattr(pipeline, "process_pool", dead_pool)
+    report = run_paths([tree], jobs=2, thumbnails=True)
+    assert [s.to_dict() for s in report.submissions] == [s.to_dict() for s in inline.submissions]
+    assert [p.key for p in report.problems] == ["pool_unavailable"]
+
+
+def test_a_turned_photo_is_shown_at_its_display_size(tmp_path: Path) -> None:
+    """EXIF Orientation 6 (a phone held upright): the facts say how a viewer shows it, so no
+    reporter has to work it out again."""
+    from conftest import EVENT, check_folder, good_photos
+
+    folder = tmp_path / EVENT
+    good_photos(folder)
+    make_photo(folder / "IMG_9.jpg", size=(1800, 1200), orientation=6, seed=9)
+    rows = {r["path"]: r for r in check_folder(folder).files}
+    turned = rows["IMG_9.jpg"]
+    assert (turned["width"], turned["height"]) == (1800, 1200)
+    assert (turned["display_width"], turned["display_height"]) == (1200, 1800)
+
+
+def test_a_warm_rerun_decodes_no_picture(tree: Path, tmp_path: Path, monkeypatch) -> None:
+    """The pixel and motion stages of unchanged files come from the cache: no photo or video
+    is decoded again (and --quick after a full run needs nothing either)."""
+    import dataclasses
+
+    from mediacheck.cache import FactCache
+    from mediacheck.probe.stages import STAGES
+
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        cold = run_paths([tree], jobs=1, cache=cache, thumbnails=True)
+    decoded: list[str] = []
+
+    def refuse(ref, facts, ctx):  # noqa: ANN001 - a stage's run function
+        decoded.append(ref.rel)
+
+    for name in ("pixels", "motion", "thumbnail"):
+        monkeypatch.setitem(STAGES.stages, name, dataclasses.replace(STAGES[name], run=refuse))
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        warm = run_paths([tree], jobs=1, cache=cache, thumbnails=True)
+        quick = run_paths([tree], jobs=1, cache=cache, pixels=False)
+    assert decoded == []
+    assert [s.to_dict() for s in warm.submissions] == [s.to_dict() for s in cold.submissions]
+    assert any(f.get("scenes") for s in warm.submissions for f in s.files)
+    assert not any("scenes" in f for s in quick.submissions for f in s.files)

@@ -21,7 +21,7 @@ CHECK_IDS = sorted(REGISTRY)
 
 
 def test_registry_is_complete() -> None:
-    assert len(REGISTRY) == len(CHECK_MODULES) == 21
+    assert len(REGISTRY) == len(CHECK_MODULES) == 23
     for module_name in CHECK_MODULES:
         assert REGISTRY[module_name.replace("_", "-")].__name__.endswith(module_name)
 

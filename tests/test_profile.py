@@ -46,8 +46,9 @@ def test_default_severities_match_the_issue() -> None:
         "photo-count": "error", "photo-original": "error", "photo-format": "warning",
         "photo-resolution": "error", "capture-time": "warning", "location": "warning",
         "video-container": "error", "video-resolution": "error", "video-codec": "warning",
-        "video-duration": "warning", "drone": "info", "submission-size": "warning",
-        "duplicate": "warning", "duplicate-submission": "warning",
+        "video-duration": "warning", "video-scenes": "warning", "video-steadiness": "warning",
+        "drone": "info", "submission-size": "warning", "duplicate": "warning",
+        "duplicate-submission": "warning",
         "photo-sharpness": "warning", "photo-exposure": "warning", "shot-kinds": "warning",
         "near-duplicate": "warning",
     }
@@ -85,7 +86,8 @@ def test_extends_a_relative_path_against_the_extending_file(tmp_path: Path,
     assert profile.name == "pu-nhi"
     assert profile.checks["photo-count"].options["min"] == 5
     assert profile.checks["video-duration"].options == {
-        "min_seconds": 30.0, "max_seconds": 90.0, "tolerance_seconds": 1.0}
+        "min_seconds": 30.0, "max_seconds": 90.0, "tolerance_seconds": 1.0,
+        "scenes_judged": True}
     assert [Path(f).name for f in profile.files] == ["phuluc2.toml", "district.toml",
                                                      "pu-nhi.toml"]
 

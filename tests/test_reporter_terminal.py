@@ -49,3 +49,30 @@ def test_english_counts_are_singular_for_one(report: Report) -> None:
     text = shown(report, "en", color=False)
     assert "2 event folders: 1 pass, 1 fail" in text
     assert re.search(r"\b1 videos\b|\b1 photos\b|\b1 errors\b|\b1 warnings\b", text) is None
+
+
+def test_each_photo_kind_and_the_event_summary_are_shown(tmp_path) -> None:
+    """Kinds stated in the file names (a teacher's way) reach the terminal report, grouped,
+    with what the event still lacks; a --quick run (no pixels) shows no such line."""
+    from conftest import EVENT, check_folder, good_photos
+
+    folder = tmp_path / EVENT
+    first, second, _third = good_photos(folder)
+    first.rename(folder / "Toancanh_1.jpg")
+    second.rename(folder / "Phat bieu 1.jpg")
+    result = check_folder(folder)
+    rows = {row["path"]: row for row in result.files}
+    assert rows["Toancanh_1.jpg"]["shot"] == "wide"
+    assert rows["Phat bieu 1.jpg"]["shot"] == "speaker"
+    report = Report(profile="phuluc2", tool_version="x", lang="vi", submissions=[result])
+    for lang, summary, group in (
+            ("vi", "Có: toàn cảnh, phát biểu — Thiếu: ảnh cận cảnh người tham dự",
+             "Toàn cảnh: Toancanh_1.jpg"),
+            ("en", "Wide shot: Toancanh_1.jpg", "Speaker: Phat bieu 1.jpg")):
+        text = shown(report, lang, color=False)
+        assert summary in text and group in text
+    quick = check_folder(folder, pixels=False)
+    assert "shot" not in quick.files[0]
+    text = shown(Report(profile="phuluc2", tool_version="x", lang="vi", submissions=[quick]),
+                 "vi", color=False)
+    assert "Loại ảnh" not in text

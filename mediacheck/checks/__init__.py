@@ -15,6 +15,10 @@ whose profile option `fold` lists check IDs (`photo-resolution`) or messages
 their findings become one (`fold_findings`), the most severe speaking (the owner's first on a
 tie), and `details.signals` lists every signal as {"check", "key": the signal's key, params}.
 A file the owner does not report keeps its findings as they are.
+
+`SHARED_OPTIONS` maps an option name to `(other check id, its option or "enabled")`: the profile
+fills it from that check's table, so one threshold is written once (`video-scenes` judges scenes
+by `video-duration`'s bounds).
 """
 
 from __future__ import annotations
@@ -43,6 +47,8 @@ CHECK_MODULES = (
     "video_resolution",
     "video_codec",
     "video_duration",
+    "video_scenes",
+    "video_steadiness",
     "drone",
     "submission_size",
     "duplicate",

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mediacheck.probe.motion import VideoMotion
 
 from mediacheck.probe.pixels import PhotoPixels
 
@@ -50,6 +53,15 @@ class PhotoFacts:
     xmp_sizes: dict[str, list[int]] = field(default_factory=dict)
     app13_resources: list[int] = field(default_factory=list)
     fbmd: bool = False
+
+    @property
+    def display_size(self) -> tuple[int, int] | None:
+        """The size a viewer shows: EXIF Orientation 5-8 turns the stored picture by 90°."""
+        if not self.width or not self.height:
+            return None
+        if self.orientation in (5, 6, 7, 8):
+            return self.height, self.width
+        return self.width, self.height
 
 
 @dataclass
@@ -99,6 +111,7 @@ class FileFacts:
     video: VideoFacts | None = None
     pixels: PhotoPixels | None = None
     thumbnail: str | None = None
+    motion: VideoMotion | None = None
     # Which probe stages' facts are here, and the stages that failed on this file (why).
     stages: set[str] = field(default_factory=set)
     stage_errors: dict[str, str] = field(default_factory=dict)
@@ -116,15 +129,17 @@ class FileFacts:
             out["unreadable"] = self.unreadable
         # vars(), not asdict(): the facts are flat, and asdict's deep copy is a third of the
         # cost of a report of thousands of files.
-        if self.photo is not None:
-            out.update(vars(self.photo))
-        if self.video is not None:
-            out.update(vars(self.video))
-            size = self.video.display_size
+        media = self.photo if self.photo is not None else self.video
+        if media is not None:
+            out.update(vars(media))
+            size = media.display_size
             out["display_width"], out["display_height"] = size if size else (None, None)
         if self.pixels is not None:
             pixels = vars(self.pixels)
             out.update({name: pixels[name] for name in PIXEL_ROW_FIELDS})
+        if self.motion is not None:
+            # cuts, scenes, shake, angles; the filmstrip pictures stay out of the JSON rows.
+            out.update(self.motion.report_fields())
         return out
 
     def summary(self) -> dict[str, Any]:

@@ -345,22 +345,9 @@ def _read_exif_tiff(image: Any, facts: PhotoFacts) -> bool:
     if tiff is None:
         return False
     found = read_directories(tiff, EXIF_TAGS)
-    ifd0, sub, gps = found.get("0"), found.get("exif", {}), found.get("gps", {})
-    if not ifd0:
+    if not found.get("0"):
         return False
-    facts.has_exif = True
-    facts.make = _clean(ifd0.get(0x010F))
-    facts.model = _clean(ifd0.get(0x0110))
-    facts.software = _clean(ifd0.get(0x0131))
-    facts.image_description = _clean(ifd0.get(0x010E))
-    facts.orientation = _plain_int(ifd0.get(0x0112))
-    facts.datetime_original, facts.datetime_original_text = _capture_time(
-        _clean(sub.get(0x9003)))
-    facts.modify_date = _iso_time(_clean(ifd0.get(0x0132)))
-    facts.exif_width = _plain_int(sub.get(0xA002), keep_zero=True)
-    facts.exif_height = _plain_int(sub.get(0xA003), keep_zero=True)
-    facts.user_comment = _comment_text(sub.get(0x9286))
-    facts.gps = _gps(gps.get(2), _clean(gps.get(1)), gps.get(4), _clean(gps.get(3)))
+    _fill_exif(facts, found["0"], found.get("exif", {}), found.get("gps", {}))
     return True
 
 
@@ -374,20 +361,26 @@ def _read_exif_pillow(image: Any, facts: PhotoFacts) -> bool:
         gps = exif.get_ifd(0x8825)
     except Exception:  # noqa: BLE001 - a damaged EXIF block is not a crash
         return False
+    _fill_exif(facts, exif, sub, gps)
+    return True
+
+
+def _fill_exif(facts: PhotoFacts, ifd0: Any, sub: Any, gps: Any) -> None:
+    """The fields we use from IFD0, the Exif IFD and the GPS IFD (tag -> value mappings, from
+    our reader or Pillow's)."""
     facts.has_exif = True
-    facts.make = _clean(exif.get(0x010F))
-    facts.model = _clean(exif.get(0x0110))
-    facts.software = _clean(exif.get(0x0131))
-    facts.image_description = _clean(exif.get(0x010E))
-    facts.orientation = _plain_int(exif.get(0x0112))
+    facts.make = _clean(ifd0.get(0x010F))
+    facts.model = _clean(ifd0.get(0x0110))
+    facts.software = _clean(ifd0.get(0x0131))
+    facts.image_description = _clean(ifd0.get(0x010E))
+    facts.orientation = _plain_int(ifd0.get(0x0112))
     facts.datetime_original, facts.datetime_original_text = _capture_time(
         _clean(sub.get(0x9003)))
-    facts.modify_date = _iso_time(_clean(exif.get(0x0132)))
+    facts.modify_date = _iso_time(_clean(ifd0.get(0x0132)))
     facts.exif_width = _plain_int(sub.get(0xA002), keep_zero=True)
     facts.exif_height = _plain_int(sub.get(0xA003), keep_zero=True)
     facts.user_comment = _comment_text(sub.get(0x9286))
     facts.gps = _gps(gps.get(2), _clean(gps.get(1)), gps.get(4), _clean(gps.get(3)))
-    return True
 
 
 def _plain_int(value: Any, *, keep_zero: bool = False) -> int | None:

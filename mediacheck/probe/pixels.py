@@ -24,6 +24,7 @@ in other wheels: Haar cascades, CenterFace, BlazeFace, MTCNN, dlib).
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
@@ -236,10 +237,16 @@ def analyse_photo(image: Any) -> PhotoPixels:
 @lru_cache(maxsize=1)
 def _one_thread() -> None:
     """One photo per core: the stage runs in a process pool, and OpenCV's own threads would only
-    fight it for the same cores."""
+    fight it for the same cores. OpenCV's own log (OpenCV 5 warns on stderr when the face
+    network is set up) is not for our users: errors only."""
+    import os
+
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
     import cv2
 
     cv2.setNumThreads(1)
+    with contextlib.suppress(AttributeError):
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
 
 
 def _exposure(rgb: Any, gray: Any, pixels: PhotoPixels) -> None:

@@ -201,6 +201,41 @@ def _load_thumbnail(facts: FileFacts, data: dict[str, Any]) -> None:
     facts.thumbnail = data.get("thumbnail")
 
 
+# ---------------------------------------------------------------------------------- motion
+
+def _run_motion(ref: FileRef, facts: FileFacts, _ctx: dict[str, Any]) -> None:
+    """The video's one decoding pass (probe/motion.py): by path when there is one (FFmpeg
+    reads the file itself), else through the open ZIP member."""
+    from mediacheck.probe.motion import analyse_video
+
+    if facts.video is None:
+        return
+    threads = _decode_threads()
+    if ref.fs_path is not None:
+        facts.motion = analyse_video(ref.fs_path, facts.video, threads=threads)
+        return
+    with ref.open() as fh:
+        facts.motion = analyse_video(fh, facts.video, threads=threads)
+
+
+def _decode_threads() -> int:
+    """One decoding thread in a worker process (a pool or a cluster runs one file per core, and
+    more threads would only fight over the cores); all cores when run inline (`--jobs 1`)."""
+    import multiprocessing
+
+    return 1 if multiprocessing.parent_process() is not None else 0
+
+
+def _dump_motion(facts: FileFacts) -> dict[str, Any]:
+    return {"motion": facts.motion.to_dict() if facts.motion is not None else None}
+
+
+def _load_motion(facts: FileFacts, data: dict[str, Any]) -> None:
+    from mediacheck.probe.motion import VideoMotion
+
+    facts.motion = VideoMotion.from_dict(data["motion"]) if data.get("motion") else None
+
+
 @dataclass
 class Registry:
     """The stages in the order they run for a file (meta first: the others read its facts)."""
@@ -232,6 +267,10 @@ STAGES.add(Stage("sha256", 1, MEDIA_KINDS, _run_sha256, _dump_sha256, _load_sha2
 STAGES.add(Stage("pixels", _pixels.STAGE_VERSION, frozenset({"photo"}), _pixels.run_stage,
                  _pixels.dump_stage, _pixels.load_stage, cpu_bound=True, pixel=True,
                  modules=("mediacheck.probe.pixels",)))  # before thumbnail: it reuses the image
+# The version is motion.STAGE_VERSION, written here so that registering the stage does not import
+# numpy and OpenCV (a metadata-only run never loads them); a test keeps the two equal.
+STAGES.add(Stage("motion", 1, frozenset({"video"}), _run_motion, _dump_motion, _load_motion,
+                 cpu_bound=True, pixel=True, modules=("mediacheck.probe.motion",)))
 STAGES.add(Stage("thumbnail", 1, MEDIA_KINDS, _run_thumbnail, _dump_thumbnail,
                  _load_thumbnail, cpu_bound=True, modules=("mediacheck.thumbnails",)))
 

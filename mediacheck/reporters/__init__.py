@@ -159,3 +159,40 @@ def _count_words(counts: dict[str, int], lang: str) -> dict[str, str]:
     return {"errors": plural("n_errors", counts["error"], lang),
             "warnings": plural("n_warnings", counts["warning"], lang),
             "infos": plural("n_infos", counts["info"], lang)}
+
+
+SHOT_KINDS = ("wide", "speaker", "closeup")
+
+
+def shot_kinds(sub: Any) -> tuple[list[str], list[str]] | None:
+    """(kinds present, kinds missing) among the three of Phụ lục 2, from the photos' `shot`;
+    None when no photo has one (a `--quick` run)."""
+    kinds = {row.get("shot") for row in sub.files if row.get("kind") == "photo"}
+    if not kinds - {None}:
+        return None
+    return [k for k in SHOT_KINDS if k in kinds], [k for k in SHOT_KINDS if k not in kinds]
+
+
+def shot_kinds_line(sub: Any, lang: str) -> str | None:
+    """"Có: toàn cảnh, cận cảnh — Thiếu: ảnh phát biểu trước phông"."""
+    from mediacheck.i18n import t
+
+    found = shot_kinds(sub)
+    if found is None:
+        return None
+    have = [t(f"shot_name_{k}", lang) for k in found[0]]
+    missing = [t(f"shot_missing_{k}", lang) for k in found[1]]
+    if not missing:
+        return t("shot_summary_all", lang, present=", ".join(have))
+    if not have:
+        return t("shot_summary_none", lang, missing=", ".join(missing))
+    return t("shot_summary", lang, present=", ".join(have), missing=", ".join(missing))
+
+
+def photos_by_kind(sub: Any) -> list[tuple[str, list[str]]]:
+    """(kind, photo names) for the kinds present, in the policy's order, unclear last."""
+    groups: dict[str, list[str]] = {}
+    for row in sub.files:
+        if row.get("kind") == "photo" and row.get("shot"):
+            groups.setdefault(row["shot"], []).append(str(row["path"]))
+    return [(k, groups[k]) for k in (*SHOT_KINDS, "unknown") if k in groups]

@@ -47,7 +47,6 @@ NEEDS_THUMBNAILS = True  # a preview of every photo and video
 
 DATA_URI = re.compile(r"^data:image/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$")
 SEVERITY_ICON = {Severity.ERROR: "✗", Severity.WARNING: "!", Severity.INFO: "i"}
-ROTATED_ORIENTATIONS = (5, 6, 7, 8)
 # Summary columns: (id, numeric?, shown on a phone?)
 COLUMNS = (("no", True, True), ("verdict", False, True), ("unit", False, True),
            ("activity", False, True), ("errors", True, True), ("warnings", True, False),
@@ -341,12 +340,9 @@ def _file_facts(row: dict[str, Any], lang: str) -> str:
 
 
 def _display_size(row: dict[str, Any]) -> tuple[Any, Any]:
-    """The size a viewer shows: photos turned by EXIF Orientation, videos by their rotation."""
-    if row.get("kind") == "video":
-        return row.get("display_width"), row.get("display_height")
-    if row.get("orientation") in ROTATED_ORIENTATIONS:
-        return row.get("height"), row.get("width")
-    return row.get("width"), row.get("height")
+    """The size a viewer shows (the facts turn photos by EXIF Orientation, videos by their
+    rotation)."""
+    return row.get("display_width"), row.get("display_height")
 
 
 def _clock(seconds: Any) -> str:

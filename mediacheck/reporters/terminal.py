@@ -26,6 +26,9 @@ from mediacheck.reporters import (
     files_line,
     hint_label,
     human_size,
+    photos_by_kind,
+    shot_kinds,
+    shot_kinds_line,
     summary_line,
     units_by_activity,
     write_report,
@@ -105,6 +108,7 @@ def _render_submission(console: Console, sub: SubmissionResult, lang: str) -> No
         (f"{t('activity', lang)}: ", "dim"), sub.activity or unknown, "  ·  ",
         files_line(sub, lang),
     ), soft_wrap=not console.is_terminal)
+    _render_shot_kinds(console, sub, lang)
     if not sub.findings:
         console.print(Text("  " + t("no_findings", lang), style="green"))
         return
@@ -113,6 +117,22 @@ def _render_submission(console: Console, sub: SubmissionResult, lang: str) -> No
                            style="bold"))
         for finding in group:
             _render_finding(console, finding, lang)
+
+
+def _render_shot_kinds(console: Console, sub: SubmissionResult, lang: str) -> None:
+    """The three kinds of photo of Phụ lục 2: which are there, which photo is which."""
+    line, found = shot_kinds_line(sub, lang), shot_kinds(sub)
+    if line is None or found is None:
+        return
+    complete = not found[1]
+    _print_indented(console, Text.assemble((f"{t('shot_kinds_title', lang)}: ", "dim"),
+                                           (line, "green" if complete else "yellow")), 2)
+    parts = []
+    for kind, names in photos_by_kind(sub):
+        parts.append(Text.assemble((f"{t(f'shot_label_{kind}', lang)}: ", "bold"),
+                                   ", ".join(names)))
+    if parts:
+        _print_indented(console, Text("  ·  ").join(parts), 4)
 
 
 def _render_finding(console: Console, finding: Finding, lang: str) -> None:
