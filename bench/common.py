@@ -330,12 +330,50 @@ def phone_picture(size: tuple[int, int], seed: int):
     return Image.blend(img, Image.merge("RGB", (grain, grain, grain)), 0.10)
 
 
+def redraw_preview(payload: bytes, picture) -> bytes:
+    """The EXIF block with its IFD1 preview JPEG replaced by one of `picture`, at the old
+    preview's pixel size and in its byte slot (zero-padded after the new EOI): a camera's
+    preview shows the photo it sits in, the template's would show another one."""
+    import io
+
+    from mediacheck.probe.exif import JPEG_LENGTH, JPEG_OFFSET, Directories, _directory
+
+    tiff = bytearray(payload[6:])
+    order = "<" if tiff[:2] == b"II" else ">"
+    (first,) = struct.unpack_from(order + "I", tiff, 4)
+    (count,) = struct.unpack_from(order + "H", tiff, first)
+    (second,) = struct.unpack_from(order + "I", tiff, first + 2 + 12 * count)
+    if not second:
+        return payload
+    found = Directories()
+    found.places = {}
+    tags = _directory(bytes(tiff), order, second, {JPEG_OFFSET, JPEG_LENGTH}, frozenset(), found)
+    start, length = tags.get(JPEG_OFFSET), tags.get(JPEG_LENGTH)
+    if not isinstance(start, int) or not isinstance(length, int):
+        return payload
+    from PIL import Image
+
+    with Image.open(io.BytesIO(bytes(tiff[start:start + length]))) as old:
+        size = old.size
+    small = picture.resize(size, Image.Resampling.BOX)
+    for quality in (90, 80, 70, 60, 50, 40, 30, 20):
+        out = io.BytesIO()
+        small.save(out, "JPEG", quality=quality)
+        if len(out.getvalue()) <= length:
+            tiff[start:start + length] = out.getvalue().ljust(length, b"\0")
+            return payload[:6] + bytes(tiff)
+    return payload
+
+
 def make_phone_photo(path: Path, template: str, seed: int, when: str, quality: int = 90) -> Path:
-    """A 12 MP JPEG with the EXIF block (MakerNote, thumbnail) of a real camera file."""
+    """A 12 MP JPEG with the EXIF block (MakerNote, preview) of a real camera file, the
+    preview redrawn from this photo's picture."""
     rel, size = EXIF_TEMPLATES[template]
-    exif = patch_exif(jpeg_app1_exif((CORPUS / rel).read_bytes()), size, when)
+    picture = phone_picture(size, seed)
+    exif = redraw_preview(patch_exif(jpeg_app1_exif((CORPUS / rel).read_bytes()), size, when),
+                          picture)
     tmp = path.with_name(path.name + ".tmp")
-    phone_picture(size, seed).save(tmp, "JPEG", quality=quality, exif=exif)
+    picture.save(tmp, "JPEG", quality=quality, exif=exif)
     tmp.replace(path)
     return path
 

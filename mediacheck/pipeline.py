@@ -34,6 +34,8 @@ from mediacheck.probe.hashing import needing_full_hash, sampled_fingerprint, sha
 from mediacheck.probe.stages import STAGES, FileRef, load_stage, run_stages
 from mediacheck.scan import EventFolder, MediaFile
 
+HASH_THREADS = 4  # full hashes run side by side, at most this many (and one per core)
+
 # The start method of worker processes; None: forkserver on Linux, spawn elsewhere.
 MP_CONTEXT: str | None = None
 ProbeFn = Callable[[MediaFile], FileFacts]
@@ -111,7 +113,9 @@ class Prober:
 
     def __init__(self, settings: ProbeSettings) -> None:
         self.settings = settings
-        self.wanted = tuple(s.name for s in STAGES.ordered({"meta", *settings.stages}))
+        # The duplicate check's full hash is asked for only where a sampled fingerprint agrees.
+        extra = {"fingerprint"} if "sha256" in settings.stages else set()
+        self.wanted = tuple(s.name for s in STAGES.ordered({"meta", *settings.stages, *extra}))
         self.cpu_stages = tuple(n for n in self.wanted if STAGES[n].cpu_bound)
         self.workers = settings.jobs or default_jobs()
         if settings.jobs is None and settings.expected is not None:
@@ -246,15 +250,30 @@ class Prober:
                 job.facts.stages |= cache.adopt_moved(job.media, job.facts,
                                                       cache_key(job.media), self.wanted)
 
+    @staticmethod
+    def _fingerprint(job: _FileJob) -> str | None:
+        """The sampled fingerprint, from the cache when an earlier run read it."""
+        if "fingerprint" not in job.facts.stages:
+            job.facts.fingerprint = sampled_fingerprint(job.media)
+            if job.facts.fingerprint is not None:
+                job.facts.stages.add("fingerprint")
+                job.computed.add("fingerprint")
+        return job.facts.fingerprint
+
     def _run_hashes(self, jobs: list[_FileJob]) -> None:
         """Full hashes only where size and a sampled fingerprint say two files may be one."""
         facts = [j.facts for j in jobs]
-        wanted = needing_full_hash(facts, lambda i: sampled_fingerprint(jobs[i].media))
-        if self._io is None:
+        wanted = needing_full_hash(facts, lambda i: self._fingerprint(jobs[i]))
+        if len(wanted) < 2:
             digests = [sha256_of(jobs[i].media) for i in wanted]
+        elif self._io is not None:
+            digests = list(self._io.map(sha256_of, [jobs[i].media for i in wanted]))
         else:
-            digests = [f.result() for f in [self._io.submit(sha256_of, jobs[i].media)
-                                            for i in wanted]]
+            # Reading and SHA-256 both release the GIL: the copies of a pair are hashed side by
+            # side (one core each), which halves the wait for a pair of large videos.
+            with ThreadPoolExecutor(min(len(wanted), os.cpu_count() or 1, HASH_THREADS),
+                                    thread_name_prefix="hash") as threads:
+                digests = list(threads.map(sha256_of, [jobs[i].media for i in wanted]))
         for index, digest in zip(wanted, digests, strict=True):
             jobs[index].facts.sha256 = digest
             jobs[index].facts.stages.add("sha256")

@@ -325,3 +325,34 @@ def test_a_warm_rerun_decodes_no_picture(tree: Path, tmp_path: Path, monkeypatch
     assert [s.to_dict() for s in warm.submissions] == [s.to_dict() for s in cold.submissions]
     assert any(f.get("scenes") for s in warm.submissions for f in s.files)
     assert not any("scenes" in f for s in quick.submissions for f in s.files)
+
+
+def test_a_warm_rerun_samples_no_file_of_a_shared_size(tmp_path: Path, monkeypatch) -> None:
+    """Two different photos of one size are told apart by a sampled fingerprint; the cache
+    keeps it, so the next run reads neither file (and still hashes no file in full)."""
+    from conftest import EVENT, good_photos
+
+    from mediacheck import pipeline
+    from mediacheck.cache import FactCache
+
+    folder = tmp_path / EVENT
+    first, second, *_ = good_photos(folder)
+    small, big = sorted((first, second), key=lambda p: p.stat().st_size)
+    data = small.read_bytes()
+    pad = big.stat().st_size - len(data) - 4   # a COM segment right after SOI
+    small.write_bytes(data[:2] + b"\xff\xfe" + (pad + 2).to_bytes(2, "big") + b"\0" * pad
+                      + data[2:])
+    assert small.stat().st_size == big.stat().st_size
+    read: list[str] = []
+    real = pipeline.sampled_fingerprint
+    monkeypatch.setattr(pipeline, "sampled_fingerprint",
+                        lambda media: read.append(media.rel) or real(media))
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        cold = run_paths([folder], cache=cache)
+    assert sorted(read) == sorted([small.name, big.name])
+    read.clear()
+    with FactCache(tmp_path / "facts.sqlite3") as cache:
+        warm = run_paths([folder], cache=cache)
+    assert read == []
+    assert not [f for f in warm.submissions[0].findings if f.check == "duplicate"]
+    assert [s.to_dict() for s in warm.submissions] == [s.to_dict() for s in cold.submissions]

@@ -60,3 +60,53 @@ def test_broken_files_have_no_preview(tmp_path: Path) -> None:
     text = tmp_path / "x.txt"
     text.write_text("hello")
     assert preview(text, "other") is None
+
+
+def with_camera_preview(path: Path, photo: Image.Image, preview: Image.Image,
+                        orientation: int = 1, xmp_tool: str | None = None) -> Path:
+    """A JPEG whose EXIF holds IFD0 (Orientation) and an IFD1 preview JPEG, as cameras write."""
+    import struct
+
+    small = io.BytesIO()
+    preview.save(small, "JPEG", quality=85)
+    jpeg = small.getvalue()
+    ifd0 = struct.pack("<H", 1) + struct.pack("<HHIHH", 0x0112, 3, 1, orientation, 0)
+    ifd1_at = 8 + len(ifd0) + 4
+    ifd1 = struct.pack("<H", 2) + struct.pack("<HHII", 0x0201, 4, 1, ifd1_at + 2 + 24 + 4) \
+        + struct.pack("<HHII", 0x0202, 4, 1, len(jpeg))
+    tiff = b"II*\0" + struct.pack("<I", 8) + ifd0 + struct.pack("<I", ifd1_at) + ifd1 \
+        + struct.pack("<I", 0) + jpeg
+    extra = {}
+    if xmp_tool:
+        extra["xmp"] = (f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3'
+                        '.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:xmp="http://ns.'
+                        f'adobe.com/xap/1.0/" xmp:CreatorTool="{xmp_tool}"/></rdf:RDF>'
+                        '</x:xmpmeta>').encode()
+    photo.save(path, "JPEG", quality=90, exif=b"Exif\0\0" + tiff, **extra)
+    return path
+
+
+RED, BLUE = (220, 30, 30), (30, 30, 220)
+
+
+def test_the_cameras_own_preview_stands_in_for_decoding_the_photo(tmp_path: Path) -> None:
+    """A blue preview inside a red photo shows which one the sheet used."""
+    photo, preview_of = Image.new("RGB", (1600, 1200), RED), Image.new("RGB", (320, 240), BLUE)
+    image = preview(with_camera_preview(tmp_path / "p.jpg", photo, preview_of), "photo")
+    assert image is not None and image.size == (240, 180)
+    assert image.getpixel((120, 90))[2] > 180  # blue: the camera's preview
+    turned = preview(with_camera_preview(tmp_path / "t.jpg", photo, preview_of, 6), "photo")
+    assert turned is not None and turned.size == (180, 240)
+
+
+def test_a_preview_that_may_not_show_the_photo_is_not_used(tmp_path: Path) -> None:
+    photo = Image.new("RGB", (1600, 1200), RED)
+    cases = {
+        "cropped.jpg": dict(preview=Image.new("RGB", (320, 180), BLUE)),   # not 4:3
+        "edited.jpg": dict(preview=Image.new("RGB", (320, 240), BLUE), xmp_tool="GIMP 2.10"),
+        "tiny.jpg": dict(preview=Image.new("RGB", (120, 90), BLUE)),
+    }
+    for name, case in cases.items():
+        image = preview(with_camera_preview(tmp_path / name, photo, **case), "photo")
+        assert image is not None and image.size == (240, 180), name
+        assert image.getpixel((120, 90))[0] > 180, name  # red: decoded from the photo

@@ -114,3 +114,35 @@ def _value(block: bytes, order: str, kind: int, code: str, number: int) -> Any:
         return pairs[0] if number == 1 else pairs
     values = struct.unpack(order + code * number, block[:struct.calcsize(order + code) * number])
     return values[0] if number == 1 else values
+
+
+JPEG_OFFSET, JPEG_LENGTH = 0x0201, 0x0202  # IFD1: where the camera's preview JPEG lies
+
+
+def embedded_preview(data: bytes) -> bytes | None:
+    """The camera's own small JPEG preview stored in IFD1 of a TIFF block (most cameras and
+    phones write one, 160-512 px wide), or None. Every offset is checked against the block:
+    a preview that does not start and end like a JPEG is not returned."""
+    if len(data) < 8 or data[:2] not in (b"II", b"MM"):
+        return None
+    order = "<" if data[:2] == b"II" else ">"
+    (first,) = struct.unpack_from(order + "I", data, 4)
+    if first + 2 > len(data):
+        return None
+    (count,) = struct.unpack_from(order + "H", data, first)
+    after = first + 2 + 12 * min(count, MAX_ENTRIES)
+    if after + 4 > len(data):
+        return None
+    (second,) = struct.unpack_from(order + "I", data, after)
+    if second in (0, first) or second + 2 > len(data):
+        return None
+    found = Directories()
+    found.places = {}
+    tags = _directory(data, order, second, {JPEG_OFFSET, JPEG_LENGTH}, frozenset(), found)
+    start, length = tags.get(JPEG_OFFSET), tags.get(JPEG_LENGTH)
+    if not isinstance(start, int) or not isinstance(length, int) or length < 4:
+        return None
+    jpeg = data[start:start + length]
+    if len(jpeg) != length or jpeg[:2] != b"\xff\xd8":
+        return None
+    return jpeg

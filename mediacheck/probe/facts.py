@@ -107,6 +107,7 @@ class FileFacts:
     unreadable: str | None = None
     unreadable_detail: str = ""
     sha256: str | None = None
+    fingerprint: str | None = None  # sampled: see probe.hashing (kept so a warm run reads none)
     photo: PhotoFacts | None = None
     video: VideoFacts | None = None
     pixels: PhotoPixels | None = None

@@ -92,7 +92,7 @@ def _makernote_time(image: Any) -> str | None:
     """The first date-and-time text in the EXIF MakerNote (0x927C), as EXIF writes dates."""
     if image.format != "JPEG" and "exif" not in image.info:
         return None  # a PNG would decode its whole picture to look for a late eXIf chunk
-    tiff = _jpeg_tiff(image) if image.format == "JPEG" else None
+    tiff = jpeg_tiff(image) if image.format == "JPEG" else None
     if tiff is not None:
         found = read_directories(tiff, {}, places=frozenset({MAKER_NOTE}))
         place = found.places.get(MAKER_NOTE)
@@ -331,7 +331,7 @@ def _read_exif(fh: BinaryIO, image: Any, facts: PhotoFacts) -> None:
     )
 
 
-def _jpeg_tiff(image: Any) -> bytes | None:
+def jpeg_tiff(image: Any) -> bytes | None:
     """The TIFF block of a JPEG's EXIF APP1 segment, as Pillow kept it while opening."""
     for marker, data in getattr(image, "applist", []):
         if marker == "APP1" and data[:6] == b"Exif\0\0":
@@ -341,7 +341,7 @@ def _jpeg_tiff(image: Any) -> bytes | None:
 
 def _read_exif_tiff(image: Any, facts: PhotoFacts) -> bool:
     """The EXIF fields we use, from the JPEG's own block; False when there is none."""
-    tiff = _jpeg_tiff(image)
+    tiff = jpeg_tiff(image)
     if tiff is None:
         return False
     found = read_directories(tiff, EXIF_TAGS)

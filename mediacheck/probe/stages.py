@@ -3,6 +3,7 @@
 A stage reads one kind of fact once per file:
 
 - `meta`: what the file really is, its headers and camera metadata (cheap; serial or threads);
+- `fingerprint`: a sampled hash of a few windows, asked for when two files have one size.
 - `sha256`: the content hash behind the exact-duplicate check, computed only for files whose
   size another file of the same submission shares (`on_demand`);
 - `pixels`: a photo's picture (sharpness, exposure, faces, shot kind features, perceptual hash);
@@ -177,6 +178,20 @@ def _run_sha256(ref: FileRef, facts: FileFacts, _ctx: dict[str, Any]) -> None:
     facts.sha256 = sha256_of(ref)
 
 
+def _run_fingerprint(ref: FileRef, facts: FileFacts, _ctx: dict[str, Any]) -> None:
+    from mediacheck.probe.hashing import sampled_fingerprint
+
+    facts.fingerprint = sampled_fingerprint(ref)
+
+
+def _dump_fingerprint(facts: FileFacts) -> dict[str, Any]:
+    return {"fingerprint": facts.fingerprint}
+
+
+def _load_fingerprint(facts: FileFacts, data: dict[str, Any]) -> None:
+    facts.fingerprint = data.get("fingerprint")
+
+
 def _dump_sha256(facts: FileFacts) -> dict[str, Any]:
     return {"sha256": facts.sha256}
 
@@ -264,6 +279,8 @@ STAGES.add(Stage("meta", 1, frozenset({"photo", "video", "sidecar", "junk", "oth
                           "mediacheck.probe.facts")))
 STAGES.add(Stage("sha256", 1, MEDIA_KINDS, _run_sha256, _dump_sha256, _load_sha256,
                  on_demand=True, modules=("mediacheck.probe.hashing",)))
+STAGES.add(Stage("fingerprint", 1, MEDIA_KINDS, _run_fingerprint, _dump_fingerprint,
+                 _load_fingerprint, on_demand=True, modules=("mediacheck.probe.hashing",)))
 STAGES.add(Stage("pixels", _pixels.STAGE_VERSION, frozenset({"photo"}), _pixels.run_stage,
                  _pixels.dump_stage, _pixels.load_stage, cpu_bound=True, pixel=True,
                  modules=("mediacheck.probe.pixels",)))  # before thumbnail: it reuses the image

@@ -54,7 +54,7 @@ def probe_video(fh: BinaryIO, size: int, content: str, fs_path: Path | None) -> 
     return facts
 
 
-def _open_container(fh: BinaryIO, fs_path: Path | None, quick: bool):
+def open_container(fh: BinaryIO, fs_path: Path | None, quick: bool):
     """Open by path where we can (faster); 'file:' keeps a name like 'concat:x' a plain file.
 
     An MP4/MOV describes its streams in the `moov` box, so FFmpeg need not decode any frame
@@ -77,7 +77,7 @@ def _read_streams(fh: BinaryIO, fs_path: Path | None, facts: VideoFacts, quick: 
     import av
 
     try:
-        container = _open_container(fh, fs_path, quick)
+        container = open_container(fh, fs_path, quick)
     except (av.FFmpegError, OSError, ValueError) as exc:
         raise VideoUnreadable("corrupt", str(exc)[:200]) from exc
     with container:
