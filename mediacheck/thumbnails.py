@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import io
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 from PIL import Image, ImageOps

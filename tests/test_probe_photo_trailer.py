@@ -94,3 +94,24 @@ def test_an_unknown_trailer_is_still_found_by_the_scan(tmp_path: Path) -> None:
     target = tmp_path / "IMG_2.jpg"
     target.write_bytes(photo.read_bytes() + b"SOMETHING ELSE" * 1000)
     assert probe(counted(target)[0]).unreadable is None
+
+
+def test_padding_after_the_picture_is_read_backwards_not_the_picture(tmp_path: Path) -> None:
+    """Some phones (Motorola, BlackBerry) pad a JPEG with zeros or a vendor block nothing
+    announces: the end marker is found from the end, without reading the 1.2 MB picture; the
+    same file cut inside its picture is still caught."""
+    import random
+
+    noise = Image.frombytes("RGB", (1200, 900), random.Random(4).randbytes(1200 * 900 * 3))
+    noise.save(tmp_path / "base.jpg", quality=95)
+    data = (tmp_path / "base.jpg").read_bytes()
+    assert len(data) > 1_000_000
+    padded = tmp_path / "IMG_pad.jpg"
+    padded.write_bytes(data + b"MOTO" + bytes(40_000))
+    media, reads = counted(padded)
+    facts = probe(media)
+    assert facts.unreadable is None and facts.photo is not None
+    assert sum(reads) < 300_000
+    cut = tmp_path / "IMG_cut.jpg"
+    cut.write_bytes(data[:len(data) // 2] + bytes(40_000))
+    assert probe(counted(cut)[0]).unreadable == "truncated"

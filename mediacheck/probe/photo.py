@@ -154,7 +154,7 @@ def _check_complete(fh: BinaryIO, size: int, content: str, image: Any = None) ->
             fh.seek(end - 2)
             if fh.read(2) == b"\xff\xd9":
                 return
-        if not _jpeg_has_end_after_scan(fh):
+        if not _jpeg_has_end_after_scan(fh, size):
             raise PhotoUnreadable("truncated", "the JPEG end marker is missing")
     elif content == "png":
         fh.seek(max(0, size - 64))
@@ -167,6 +167,7 @@ def _check_complete(fh: BinaryIO, size: int, content: str, image: Any = None) ->
             raise PhotoUnreadable("truncated", "a box runs past the end of the file")
 
 
+TAIL_SEARCH = 1 << 20  # bytes searched backwards for the end marker before the picture itself
 MOTION_OFFSET = re.compile(rb"MicroVideoOffset(?:=\"|>)(\d{1,12})")
 CONTAINER_LENGTH = re.compile(rb"Item:Length(?:=\"|>)(\d{1,12})")
 
@@ -219,23 +220,47 @@ def _samsung_trailer_start(fh: BinaryIO, size: int, directory: int) -> int | Non
     return start - max(offsets) if offsets else None
 
 
-def _jpeg_has_end_after_scan(fh: BinaryIO) -> bool:
-    """Slow path for JPEGs with data after the picture (phone trailers, MPO): find the end
-    marker anywhere after the start of the main scan. Compressed data never holds FF D9."""
+def _jpeg_has_end_after_scan(fh: BinaryIO, size: int) -> bool:
+    """Slow path for JPEGs with data after the picture that no header announces (some phones
+    pad with zeros or write a vendor block): is there an end marker after the start of the main
+    scan? Compressed data never holds FF D9 and a cut-off file loses its end, so any end marker
+    after the scan start means the picture is whole. It is looked for backwards from the end
+    first (these blocks are tens of KiB), and only then forwards through the picture."""
+    scan = _main_scan_start(fh)
+    if scan is None:
+        return False
+    low = max(scan, size - TAIL_SEARCH)
+    position, carry = size, b""
+    while position > low:
+        step = min(1 << 16, position - low)
+        position -= step
+        fh.seek(position)
+        chunk = fh.read(step)
+        if b"\xff\xd9" in chunk + carry:
+            return True
+        carry = chunk[:1]
+    if low == scan:
+        return False
+    fh.seek(scan)
+    previous = b""
+    left = low - scan + 1
+    while left > 0 and (chunk := fh.read(min(1 << 20, left))):
+        if b"\xff\xd9" in previous[-1:] + chunk:
+            return True
+        previous, left = chunk, left - len(chunk)
+    return False
+
+
+def _main_scan_start(fh: BinaryIO) -> int | None:
+    """Where the first scan's data starts, found by walking the marker segments (headers only)."""
     fh.seek(2)
     while True:
         marker = fh.read(4)
         if len(marker) < 4 or marker[0] != 0xFF:
-            return False
+            return None
         if marker[1] == 0xDA:
-            break
+            return fh.tell()
         fh.seek(struct.unpack(">H", marker[2:4])[0] - 2, 1)
-    previous = b""
-    while chunk := fh.read(1 << 20):
-        if b"\xff\xd9" in previous[-1:] + chunk:
-            return True
-        previous = chunk
-    return False
 
 
 def _read_jpeg_segments(image: Any, facts: PhotoFacts) -> None:
