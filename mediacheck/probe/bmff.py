@@ -23,13 +23,15 @@ class BoxSummary:
     rotation: int = 0
     has_moov: bool = False
     moov: bytes | None = None  # the index, kept so the streams are read from it, not reread
+    meta: bytes | None = None  # a HEIF's item index (kept when asked for)
 
 
 def _brand(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
-def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True) -> BoxSummary:
+def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True,
+               want_meta: bool = False) -> BoxSummary:
     """Walk the top-level boxes; note brands, truncation and the video track's rotation."""
     summary = BoxSummary()
     offset = 0
@@ -61,6 +63,9 @@ def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True) -> BoxS
                 summary.major_brand = _brand(body[:4])
                 brands = (_brand(body[i : i + 4]) for i in range(8, len(body) - 3, 4))
                 summary.compatible_brands = [b for b in brands if b.strip("\x00 ")]
+        elif kind == b"meta" and want_meta and summary.meta is None and size < MAX_META_BYTES:
+            fh.seek(offset + header_len)
+            summary.meta = fh.read(size - header_len)
         elif kind == b"moov":
             summary.has_moov = True
             if want_rotation and not summary.truncated and size < MAX_MOOV_BYTES:
@@ -74,6 +79,7 @@ def read_boxes(fh: BinaryIO, file_size: int, want_rotation: bool = True) -> BoxS
 
 
 MAX_MOOV_BYTES = 64 * 1024 * 1024
+MAX_META_BYTES = 16 * 1024 * 1024
 
 
 def children(data: bytes) -> list[tuple[bytes, bytes]]:

@@ -52,6 +52,10 @@ def probe_photo(fh: BinaryIO, size: int, content: str) -> PhotoFacts:
     """Gather a photo's facts from an open binary file; raise PhotoUnreadable if it is broken."""
     from PIL import Image, UnidentifiedImageError
 
+    if content == "heif":
+        facts = _probe_heif(fh, size)
+        if facts is not None:
+            return facts
     if content in ("heif", "avif"):
         _register_heif()
     fh.seek(0)
@@ -76,6 +80,35 @@ def probe_photo(fh: BinaryIO, size: int, content: str) -> PhotoFacts:
     return facts
 
 
+def _probe_heif(fh: BinaryIO, size: int) -> PhotoFacts | None:
+    """A HEIC's facts from its `meta` box and its EXIF and XMP items (a few KiB read, where
+    pillow-heif reads the whole file); None when the file is not one this reader knows."""
+    from mediacheck.probe.bmff import read_boxes
+    from mediacheck.probe.heif import read_heif
+
+    boxes = read_boxes(fh, size, want_rotation=False, want_meta=True)
+    if boxes.truncated:
+        raise PhotoUnreadable("truncated", "a box runs past the end of the file")
+    picture = read_heif(fh, boxes.meta, size) if boxes.meta else None
+    if picture is None:
+        return None
+    facts = PhotoFacts(format="HEIF", width=picture.width, height=picture.height)
+    if picture.xmp:
+        _read_xmp(picture.xmp, facts)
+    if picture.exif and _fill_from_tiff(picture.exif, facts):
+        if facts.orientation is not None:
+            # The size is already turned by the file's `irot`, as every HEIF viewer shows it;
+            # the EXIF tag must not turn it again (pillow-heif resets it to 1 the same way).
+            facts.orientation = 1
+        if facts.datetime_original:
+            facts.datetime_source = "exif"
+        else:
+            moment = _maker_note_time(picture.exif)
+            if moment is not None:
+                facts.datetime_original, facts.datetime_source = moment, "makernote"
+    return facts
+
+
 def _read_maker_time(image: Any, facts: PhotoFacts) -> None:
     """Some devices leave EXIF DateTimeOriginal empty and keep the capture time in their own
     block: FLIR thermal cameras in an APP1 'FLIR' record, Sony in its maker note's ShotInfo.
@@ -94,14 +127,23 @@ def _makernote_time(image: Any) -> str | None:
         return None  # a PNG would decode its whole picture to look for a late eXIf chunk
     tiff = jpeg_tiff(image) if image.format == "JPEG" else None
     if tiff is not None:
-        found = read_directories(tiff, {}, places=frozenset({MAKER_NOTE}))
-        place = found.places.get(MAKER_NOTE)
-        note = tiff[place[0]:place[0] + place[1]] if place else None
+        return _maker_note_time(tiff)
     else:
         try:
             note = image.getexif().get_ifd(0x8769).get(MAKER_NOTE)
         except Exception:  # noqa: BLE001 - a damaged EXIF block is not a crash
             return None
+    return _note_time(note)
+
+
+def _maker_note_time(tiff: bytes) -> str | None:
+    """The maker note's first date-and-time text, from a TIFF block read by our reader."""
+    found = read_directories(tiff, {}, places=frozenset({MAKER_NOTE}))
+    place = found.places.get(MAKER_NOTE)
+    return _note_time(tiff[place[0]:place[0] + place[1]] if place else None)
+
+
+def _note_time(note: Any) -> str | None:
     if not isinstance(note, bytes):
         return None
     for match in MAKERNOTE_TIME.finditer(note[:1 << 16]):
@@ -367,8 +409,11 @@ def jpeg_tiff(image: Any) -> bytes | None:
 def _read_exif_tiff(image: Any, facts: PhotoFacts) -> bool:
     """The EXIF fields we use, from the JPEG's own block; False when there is none."""
     tiff = jpeg_tiff(image)
-    if tiff is None:
-        return False
+    return tiff is not None and _fill_from_tiff(tiff, facts)
+
+
+def _fill_from_tiff(tiff: bytes, facts: PhotoFacts) -> bool:
+    """The EXIF fields we use from a TIFF block; False when it holds no IFD0."""
     found = read_directories(tiff, EXIF_TAGS)
     if not found.get("0"):
         return False
