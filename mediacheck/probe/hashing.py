@@ -1,9 +1,10 @@
 """Content hashes for the exact-duplicate check, reading as little as the question needs.
 
 Two files can only be the same if they have the same size; two files of the same size are
-compared first by a sampled fingerprint (a few 64 KiB windows spread over the file), and only
+compared first by a sampled fingerprint (four 4 KiB windows spread over the file), and only
 when those agree is either file hashed in full. So two different 2 GB clips of one size cost
-256 KiB each, not 4 GB.
+16 KiB each, not 4 GB. The fingerprint only decides which files are hashed, never that two
+files are one: a window that misses a difference costs a full hash, not a wrong finding.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, BinaryIO, Protocol
 
-SAMPLE_BYTES = 64 * 1024
+SAMPLE_BYTES = 4 * 1024
 SAMPLE_WINDOWS = 4
 CHUNK = 1 << 20
 

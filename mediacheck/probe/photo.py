@@ -274,7 +274,7 @@ def _jpeg_has_end_after_scan(fh: BinaryIO, size: int) -> bool:
     low = max(scan, size - TAIL_SEARCH)
     position, carry = size, b""
     while position > low:
-        step = min(1 << 16, position - low)
+        step = min(1 << 14, position - low)
         position -= step
         fh.seek(position)
         chunk = fh.read(step)

@@ -3,7 +3,7 @@
 A stage reads one kind of fact once per file:
 
 - `meta`: what the file really is, its headers and camera metadata (cheap; serial or threads);
-- `fingerprint`: a sampled hash of a few windows, asked for when two files have one size.
+- `fingerprint`: a sampled hash of four small windows, asked for when two files have one size.
 - `sha256`: the content hash behind the exact-duplicate check, computed only for files whose
   size another file of the same submission shares (`on_demand`);
 - `pixels`: a photo's picture (sharpness, exposure, faces, shot kind features, perceptual hash);
