@@ -7,6 +7,7 @@ tests exercise are the ones real submissions hit. Time checks use the fixed `NOW
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections.abc import Iterable
 from datetime import datetime
@@ -21,6 +22,7 @@ from mediacheck.probe.facts import FileFacts, PhotoFacts, VideoFacts
 from mediacheck.profile import Profile, load_profile
 from mediacheck.report import Finding, Report, SubmissionResult
 from mediacheck.samples.factory import make_photo
+from mediacheck.scan import MediaFile
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2023, 9, 6, 12, 0, 0)
@@ -136,3 +138,23 @@ def fingerprint(root: Path) -> dict[str, tuple[str, int]]:
             out[os.fsdecode(full)] = (hashlib.sha256(data).hexdigest(),
                                       os.stat(full).st_mtime_ns)
     return out
+
+
+def counted(path: Path, kind: str = "photo") -> tuple[MediaFile, list[int]]:
+    """The file as scanning gives it, with the size of every read from it recorded."""
+    reads: list[int] = []
+
+    class Counting(io.FileIO):
+        def read(self, size: int = -1) -> bytes:
+            data = super().read(size)
+            reads.append(len(data))
+            return data
+
+        def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
+            got = super().readinto(buffer)
+            reads.append(got or 0)
+            return got
+
+    media = MediaFile(path.name, kind, path.stat().st_size, 0.0,
+                      lambda: io.BufferedReader(Counting(path), 8192), path)
+    return media, reads

@@ -8,35 +8,16 @@ import random
 from pathlib import Path
 
 import pytest
+from conftest import counted
 from PIL import Image
 
 from mediacheck.probe import photo as photo_probe
 from mediacheck.probe import probe
 from mediacheck.probe.bmff import read_boxes
 from mediacheck.probe.heif import read_heif
-from mediacheck.scan import MediaFile
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 CORPUS_HEIC = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".heic", ".heif"))
-
-
-def counted(path: Path) -> tuple[MediaFile, list[int]]:
-    reads: list[int] = []
-
-    class Counting(io.FileIO):
-        def read(self, size: int = -1) -> bytes:
-            data = super().read(size)
-            reads.append(len(data))
-            return data
-
-        def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
-            got = super().readinto(buffer)
-            reads.append(got or 0)
-            return got
-
-    media = MediaFile(path.name, "photo", path.stat().st_size, 0.0,
-                      lambda: io.BufferedReader(Counting(path), 8192), path)
-    return media, reads
 
 
 def through_pillow(path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:

@@ -4,38 +4,17 @@ follows the picture, not by scanning the whole trailer; a cut-off one is still c
 
 from __future__ import annotations
 
-import io
 import os
 import struct
 from pathlib import Path
 
+from conftest import counted
 from PIL import Image
 
 from mediacheck.probe import probe
 from mediacheck.samples.factory import make_photo
-from mediacheck.scan import MediaFile
 
 TRAILER = 3_000_000
-
-
-def counted(path: Path) -> tuple[MediaFile, list[int]]:
-    """The file as scanning gives it, with every byte read counted."""
-    reads: list[int] = []
-
-    class Counting(io.FileIO):
-        def read(self, size: int = -1) -> bytes:
-            data = super().read(size)
-            reads.append(len(data))
-            return data
-
-        def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
-            got = super().readinto(buffer)
-            reads.append(got or 0)
-            return got
-
-    media = MediaFile(path.name, "photo", path.stat().st_size, 0.0,
-                      lambda: io.BufferedReader(Counting(path), 8192), path)
-    return media, reads
 
 
 def with_xmp(photo: Path, xmp: bytes, trailer: bytes, target: Path) -> Path:
