@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from PIL import Image, ImageOps
 
-from mediacheck.probe.exif import embedded_preview
+from mediacheck.probe.exif import UPRIGHT, embedded_preview
 from mediacheck.probe.facts import FileFacts, VideoFacts
 from mediacheck.probe.hashing import Openable
 from mediacheck.probe.photo import jpeg_tiff
@@ -97,12 +97,9 @@ def _camera_preview(image: Image.Image, facts: FileFacts, size: int) -> Image.Im
 
 
 def _turned(image: Image.Image, orientation: int | None) -> Image.Image:
-    """Apply an EXIF orientation (1-8) the way `ImageOps.exif_transpose` does."""
-    method = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
-              4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
-              6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
-              8: Image.Transpose.ROTATE_90}.get(orientation or 1)
-    return image.transpose(method) if method is not None else image
+    """Upright by the photo's EXIF orientation (the preview itself carries none)."""
+    name = UPRIGHT.get(orientation or 1)
+    return image.transpose(getattr(Image.Transpose, name)) if name else image
 
 
 def _video_image(media: Openable, video: VideoFacts, size: int) -> Image.Image | None:

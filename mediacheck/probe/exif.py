@@ -21,6 +21,9 @@ TYPES = {
     13: ("I", 4),
 }
 MAX_ENTRIES = 1000
+# EXIF orientation -> the PIL transpose (by name) that shows the stored picture upright.
+UPRIGHT = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
+           6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
 MAX_VALUES = 4096
 
 

@@ -30,13 +30,12 @@ from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from typing import Any, BinaryIO
 
+from mediacheck.probe.exif import UPRIGHT
+
 STAGE_VERSION = 1
 ANALYSIS_SIZE = 480
 """Long side, in pixels, of the picture every figure is measured on."""
 
-# EXIF orientation -> the PIL transpose that shows the picture upright.
-_TRANSPOSE = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
-              6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
 
 
 class PixelsUnreadable(Exception):
@@ -126,8 +125,8 @@ def decode_for_analysis(fh: BinaryIO, content: str, orientation: int | None,
         image = _to_rgb(image)
         if image.size != _fit(image.size, size):
             image = image.resize(_fit(image.size, size), Image.Resampling.BILINEAR)
-        if content not in ("heif", "avif") and orientation in _TRANSPOSE:
-            image = image.transpose(getattr(Image.Transpose, _TRANSPOSE[orientation]))
+        if content not in ("heif", "avif") and orientation in UPRIGHT:
+            image = image.transpose(getattr(Image.Transpose, UPRIGHT[orientation]))
         return image
     except UnidentifiedImageError as exc:
         raise PixelsUnreadable("corrupt", "the picture cannot be decoded") from exc
