@@ -11,10 +11,9 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 from mediacheck.profile import Profile
 from mediacheck.submission import (
@@ -270,11 +269,6 @@ def _is_symlink_loop_dir(entry: os.DirEntry, ancestors: frozenset[tuple[int, int
     return stat.S_ISDIR(st.st_mode) and (st.st_dev, st.st_ino) in ancestors
 
 
-def _file_opener(path: Path) -> Callable[[], BinaryIO]:
-    """Open for reading only: checking never writes to a user's file."""
-    return lambda: open(path, "rb")  # noqa: SIM115 - the caller closes it
-
-
 def _media_file(entry: os.DirEntry, shown: str, profile: Profile) -> MediaFile:
     path = Path(entry.path)
     kind = classify(shown, profile)
@@ -283,9 +277,9 @@ def _media_file(entry: os.DirEntry, shown: str, profile: Profile) -> MediaFile:
     except OSError as exc:
         reason = "symlink-loop" if exc.errno == errno.ELOOP else (
             "broken-symlink" if entry.is_symlink() else _os_reason(exc))
-        return MediaFile(shown, kind, 0, 0.0, _file_opener(path), path, reason,
+        return MediaFile(shown, kind, 0, 0.0, None, path, reason,
                          exc.strerror or "")
-    media = MediaFile(shown, kind, st.st_size, st.st_mtime, _file_opener(path), path,
+    media = MediaFile(shown, kind, st.st_size, st.st_mtime, None, path,
                       mtime_ns=st.st_mtime_ns)
     if not stat.S_ISREG(st.st_mode):
         media.problem = "not-a-file"
