@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pixel_fixtures as px
 import pytest
-from conftest import NOW
+from conftest import EVENT, NOW
 from PIL import Image, ImageEnhance, ImageOps
 from reporter_sample import FAILING, PASSING, TRICKY_PHOTO, build_report
 
@@ -752,3 +752,24 @@ def test_pictures_fit_their_cards_in_chromium(pixel_page: str, tmp_path: Path,
     assert body.group(2) == ""
     rgb = screenshot(pixel_page, tmp_path, width, 1600)
     assert rgb.getcolors(maxcolors=256) is None, "a near-blank page"
+
+
+def test_a_photo_too_plain_to_judge_is_not_called_sharp(tmp_path: Path) -> None:
+    """A plain wall has no edges to measure: `photo-sharpness` gives no verdict, so the sheet
+    shows no "✓ Rõ nét" (it still shows the exposure the other check judged)."""
+    from PIL import ImageDraw
+
+    folder = tmp_path / EVENT
+    folder.mkdir()
+    wall = Image.new("RGB", (1600, 1200), (180, 170, 160))
+    ImageDraw.Draw(wall).rectangle((700, 500, 720, 520), fill=(20, 20, 20))
+    wall.save(folder / "IMG_tuong.jpg", quality=92)
+    make_photo(folder / "IMG_lop.jpg", size=(1600, 1200), seed=3)
+    report = run([folder], load_profile(), RunOptions(lang="vi", now=NOW, thumbnails=True))
+    rows = {row["path"]: row for row in only_sub(report).files}
+    assert rows["IMG_tuong.jpg"]["sharpness_judged"] is False
+    assert rows["IMG_lop.jpg"]["sharpness_judged"] is True
+    by_name = cards(rendered(report))
+    assert "✓ Rõ nét" not in badges(by_name["IMG_tuong.jpg"])
+    assert "✓ Đủ sáng" in badges(by_name["IMG_tuong.jpg"])
+    assert "✓ Rõ nét" in badges(by_name["IMG_lop.jpg"])

@@ -22,10 +22,22 @@ OPTIONS = {"blurred_edge_width": float, "soft_edge_width": float, "min_detail": 
 MESSAGES = ("blurred", "soft")
 
 
+def judged(pixels: Any, options: dict[str, Any]) -> bool:
+    """Whether the photo has a verdict at all (enough detail to measure its edges)."""
+    return pixels is not None and pixels.sharpness > 0 and pixels.detail >= options["min_detail"]
+
+
+def annotate(event: EventFacts, options: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """`sharpness_judged` on each analysed photo's row: a report calls a photo sharp only
+    when this check judged it, not for a plain wall it could not judge."""
+    return {f.path: {"sharpness_judged": judged(f.pixels, options)}
+            for f in event.photos() if f.pixels is not None}
+
+
 def check(event: EventFacts, options: dict[str, Any]) -> Iterator[Problem]:
     for f in event.photos():
         pixels = f.pixels
-        if pixels is None or pixels.sharpness <= 0 or pixels.detail < options["min_detail"]:
+        if not judged(pixels, options):
             continue
         params = {"file": f.path, "edge_width": f"{pixels.edge_width:.1f}",
                   "sharpness": pixels.sharpness}

@@ -526,6 +526,8 @@ def _quality_badges(row: dict[str, Any], findings: list[Finding], lang: str,
     for check, figure, word in GOOD_BADGES:
         value = _number(row.get(figure))
         measured = value is not None and (value > 0 or figure != "sharpness")
+        if figure == "sharpness" and row.get("sharpness_judged") is False:
+            measured = False  # too little detail: the check gave no verdict
         if check not in seen and measured and (checks is None or check in checks):
             badges.append((check, f'<span class="q good">✓ {esc(t(word, lang))}</span>'))
     order = [check for check, _, _ in GOOD_BADGES] + ["near-duplicate"]
