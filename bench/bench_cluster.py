@@ -7,6 +7,11 @@ worker processes started by this script. Both runs are cold (`--no-cache`), so e
 pixel stages are computed. The ratio cluster/local is the overhead of shipping the work through
 Dask (target: at most 1.10).
 
+The workers are started as README tells the office to start them: without the memory trimming
+Dask's nanny switches on by default (`MALLOC_TRIM_THRESHOLD_=65536` in the worker's environment,
+which sends every large allocation of the video pass to mmap/munmap: ~20% more CPU a clip).
+`--dask-trim` keeps Dask's default, to see what it costs.
+
 It then measures the CPU-bound stages per photo and per clip in-process, and projects a
 province's month (700 schools x 3 events x ~8 files) and the Ministry's scale to N workers.
 
@@ -78,6 +83,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--format", default="json")
+    parser.add_argument("--dask-trim", action="store_true",
+                        help="keep Dask's default MALLOC_TRIM_THRESHOLD_ in the workers")
     args = parser.parse_args()
 
     try:
@@ -94,8 +101,15 @@ def main() -> int:
             "--no-cache", "-o", os.devnull]
     local = base + ["--jobs", str(args.workers)]
     ratios, local_times, cluster_times = [], [], []
-    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0", silence_logs=50) as cluster:
+    import dask
+
+    trim = {} if args.dask_trim else {
+        "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+    print("workers: " + ("Dask's default environment (memory trimming on)" if args.dask_trim
+                         else "MALLOC_TRIM_THRESHOLD_ unset, as README says"))
+    with dask.config.set(trim), LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True,
+            dashboard_address=":0", silence_logs=50) as cluster:
         remote = base + ["--scheduler", cluster.scheduler_address]
         wall(remote)  # workers import their modules once, as a long-running cluster has
         for round_ in range(args.rounds):
