@@ -164,6 +164,8 @@ class Prober:
             return
         self._owns_cpu = True
         self.workers = max(self.workers, _cluster_threads(self._cpu))
+        if trimming := self._cpu.trimming_workers():
+            self._note("cluster_trimming", address=address, workers=trimming)
 
     # ------------------------------------------------------------------ public
 

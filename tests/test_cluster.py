@@ -38,6 +38,22 @@ def local(tree: Path) -> list[dict]:
     return [s.to_dict() for s in run_paths([tree], jobs=1, thumbnails=True).submissions]
 
 
+TRIM = "MALLOC_TRIM_THRESHOLD_"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def workers_as_readme_says():
+    """Every cluster of this module starts its workers as README says: without Dask's malloc
+    trimming. A nanny also sets its variables in this process's environment, where later workers
+    would inherit them, so it is cleared before and after."""
+    import dask
+
+    os.environ.pop(TRIM, None)
+    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{TRIM}": None}):
+        yield
+    os.environ.pop(TRIM, None)
+
+
 def new_cluster(workers: int = 2) -> distributed.LocalCluster:
     return distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                     dashboard_address=":0", silence_logs=50)
@@ -147,3 +163,21 @@ def test_the_missing_extra_is_named_with_the_command_to_install_it(tree: Path,
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Chưa cài phần chạy trên cụm máy" in page
     assert "pip install &quot;mediacheck[cluster]&quot;" in page
+
+
+def test_workers_left_with_dask_trimming_are_named_in_a_note(tree: Path,
+                                                             local: list[dict]) -> None:
+    """Dask's nanny sets MALLOC_TRIM_THRESHOLD_ by default, which slows the video pass: the run
+    says so (a warning with the fix), and its results are the same."""
+    import dask
+
+    try:
+        with dask.config.set({f"distributed.nanny.pre-spawn-environ.{TRIM}": 65536}), \
+                new_cluster() as cluster:
+            report = run_paths([tree], thumbnails=True, scheduler=cluster.scheduler_address)
+    finally:
+        os.environ.pop(TRIM, None)
+    assert [s.to_dict() for s in report.submissions] == local
+    (note,) = report.problems
+    assert note.key == "cluster_trimming" and note.details["workers"] == 2
+    assert "mediacheck.yaml" in note.hint
