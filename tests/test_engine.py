@@ -223,8 +223,9 @@ def test_without_facts_a_result_keeps_only_what_the_summary_needs(tmp_path: Path
     full = run_engine([tmp_path], load_profile(), RunOptions(lang="en")).submissions[0]
     lean = run_engine([tmp_path], load_profile(),
                       RunOptions(lang="en", keep_facts=False)).submissions[0]
-    # path, kind, role and size, and what a check concludes about the file (its shot kind)
-    annotations = {"shot", "shot_confidence", "shot_why"}
+    # path, kind, role and size, and what a check concludes about the file (its shot kind,
+    # whether its sharpness could be judged)
+    annotations = {"shot", "shot_confidence", "shot_why", "sharpness_judged"}
     assert all(set(row) - annotations == {"path", "kind", "role", "size"} for row in lean.files)
     assert "make" in full.files[0]
     assert lean.kind_count("photo") == full.kind_count("photo") == 3
