@@ -9,7 +9,7 @@ Dask (target: at most 1.10).
 
 The workers are started as README tells the office to start them: without the memory trimming
 Dask's nanny switches on by default (`MALLOC_TRIM_THRESHOLD_=65536` in the worker's environment,
-which sends every large allocation of the video pass to mmap/munmap: ~20% more CPU a clip).
+which sends every large allocation of the video pass to mmap/munmap).
 `--dask-trim` keeps Dask's default, to see what it costs.
 
 It then measures the CPU-bound stages per photo and per clip in-process, and projects a
