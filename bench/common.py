@@ -349,23 +349,15 @@ def redraw_preview(payload: bytes, picture) -> bytes:
     preview shows the photo it sits in, the template's would show another one."""
     import io
 
-    from mediacheck.probe.exif import JPEG_LENGTH, JPEG_OFFSET, Directories, _directory
-
-    tiff = bytearray(payload[6:])
-    order = "<" if tiff[:2] == b"II" else ">"
-    (first,) = struct.unpack_from(order + "I", tiff, 4)
-    (count,) = struct.unpack_from(order + "H", tiff, first)
-    (second,) = struct.unpack_from(order + "I", tiff, first + 2 + 12 * count)
-    if not second:
-        return payload
-    found = Directories()
-    found.places = {}
-    tags = _directory(bytes(tiff), order, second, {JPEG_OFFSET, JPEG_LENGTH}, frozenset(), found)
-    start, length = tags.get(JPEG_OFFSET), tags.get(JPEG_LENGTH)
-    if not isinstance(start, int) or not isinstance(length, int):
-        return payload
     from PIL import Image
 
+    from mediacheck.probe.exif import embedded_preview_place
+
+    tiff = bytearray(payload[6:])
+    place = embedded_preview_place(bytes(tiff))
+    if place is None:
+        return payload
+    start, length = place
     with Image.open(io.BytesIO(bytes(tiff[start:start + length]))) as old:
         size = old.size
     small = picture.resize(size, Image.Resampling.BOX)

@@ -126,6 +126,12 @@ def embedded_preview(data: bytes) -> bytes | None:
     """The camera's own small JPEG preview stored in IFD1 of a TIFF block (most cameras and
     phones write one, 160-512 px wide), or None. Every offset is checked against the block:
     a preview that does not start and end like a JPEG is not returned."""
+    place = embedded_preview_place(data)
+    return data[place[0]:place[0] + place[1]] if place else None
+
+
+def embedded_preview_place(data: bytes) -> tuple[int, int] | None:
+    """(offset, length) in the TIFF block of its IFD1 preview JPEG, or None."""
     if len(data) < 8 or data[:2] not in (b"II", b"MM"):
         return None
     order = "<" if data[:2] == b"II" else ">"
@@ -145,7 +151,6 @@ def embedded_preview(data: bytes) -> bytes | None:
     start, length = tags.get(JPEG_OFFSET), tags.get(JPEG_LENGTH)
     if not isinstance(start, int) or not isinstance(length, int) or length < 4:
         return None
-    jpeg = data[start:start + length]
-    if len(jpeg) != length or jpeg[:2] != b"\xff\xd8":
+    if start + length > len(data) or data[start:start + 2] != b"\xff\xd8":
         return None
-    return jpeg
+    return start, length

@@ -741,7 +741,8 @@ def _office_error(request: Request, session: Session, error: str) -> Response:
                 message=None, error=error)
 
 
-async def revoke(request: Request) -> Response:
+def _admin_unit(request: Request) -> tuple[IntakeState, dict[str, Any]] | Response:
+    """The unit an office admin acts on (its code revoked or reissued), or the refusal."""
     session = _need(request, "admin")
     if isinstance(session, Response):
         return session
@@ -750,6 +751,14 @@ async def revoke(request: Request) -> Response:
     if unit is None:
         return page(request, "message.html", status=404, message=tr("not_found",
                                                                    lang_of(request)))
+    return state, unit
+
+
+async def revoke(request: Request) -> Response:
+    found = _admin_unit(request)
+    if isinstance(found, Response):
+        return found
+    state, unit = found
     state.store.revoke_code(unit["id"])
     return page(request, "message.html", ok=True, back="/office", message=tr(
         "office_revoked", lang_of(request), unit=unit["name"]))
@@ -762,14 +771,10 @@ def issue_code(store: Store, unit_id: int) -> str:
 
 
 async def reissue(request: Request) -> Response:
-    session = _need(request, "admin")
-    if isinstance(session, Response):
-        return session
-    state = _state(request)
-    unit = state.store.unit(request.path_params["unit"])
-    if unit is None:
-        return page(request, "message.html", status=404, message=tr("not_found",
-                                                                   lang_of(request)))
+    found = _admin_unit(request)
+    if isinstance(found, Response):
+        return found
+    state, unit = found
     code = await asyncio.to_thread(issue_code, state.store, unit["id"])
     return page(request, "message.html", ok=True, back="/office", message=tr(
         "office_new_code", lang_of(request), unit=unit["name"], code=code))
